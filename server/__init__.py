@@ -1,0 +1,1 @@
+"""Caveat lookup server."""
