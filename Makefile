@@ -1,0 +1,51 @@
+# Caveat: two commands for a fresh machine.
+#   make run   set up, build the extension, start the lookup server on the bundled list
+#   make test  set up everything the tests need (Python, browsers, npm tools), run every test
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test setup setup-test browsers node-tools build bench reliability clean
+
+# Runtime install only: what a self-hoster needs to serve the list and build the extension.
+$(VENV)/.runtime: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# Test install: the runtime plus the `test` extra.
+$(VENV)/.test: $(VENV)/.runtime
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: $(VENV)/.runtime
+setup-test: $(VENV)/.test node_modules/.installed browsers
+
+# Debian's Chromium and Firefox ESR (Playwright's own browser download is not used).
+browsers:
+	@scripts/ensure-browsers.sh
+
+build: setup
+	$(BIN)/python build.py
+
+run: setup
+	$(BIN)/caveat init
+	$(BIN)/python build.py --server-url http://$(HOST):$(PORT)
+	@scripts/print-load-instructions.sh $(HOST) $(PORT)
+	$(BIN)/caveat serve --bind $(HOST):$(PORT)
+
+test: setup-test
+	node --test tests/js/
+	$(BIN)/pytest --junitxml=test-results/pytest.xml
+	$(BIN)/python scripts/check_no_skips.py test-results/pytest.xml
+
+clean:
+	rm -rf dist test-results .pytest_cache
