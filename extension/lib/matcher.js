@@ -1,0 +1,44 @@
+// Local matching of a host against the warning list: one Map probe per label,
+// most specific entry first, label boundaries only (design.md "Matching").
+import { normalizeHost } from "./hosts.js";
+
+/**
+ * @param {Array<{domain: string, include_subdomains?: boolean}>} entries
+ * @returns {{size: number, match(host: string): object | null}}
+ */
+export function buildIndex(entries) {
+  const byDomain = new Map();
+  for (const entry of entries ?? []) byDomain.set(entry.domain, entry);
+
+  function match(host) {
+    const h = normalizeHost(host);
+    if (!h) return null;
+    // Walk suffixes from the full host outwards: "a.b.c", "b.c", "c".
+    let suffix = h;
+    let exact = true;
+    for (;;) {
+      const entry = byDomain.get(suffix);
+      if (entry && (exact || entry.include_subdomains !== false)) return entry;
+      const dot = suffix.indexOf(".");
+      if (dot < 0) return null;
+      suffix = suffix.slice(dot + 1);
+      exact = false;
+    }
+  }
+
+  return { size: byDomain.size, match };
+}
+
+/**
+ * Content-script match patterns covering every entry. Chrome's and Firefox's
+ * "*.d" host pattern also matches "d" itself, but both are listed so the
+ * intent is plain. The banner still asks the background for the exact match.
+ */
+export function matchPatterns(entries) {
+  const patterns = new Set();
+  for (const entry of entries ?? []) {
+    patterns.add(`*://${entry.domain}/*`);
+    if (entry.include_subdomains !== false) patterns.add(`*://*.${entry.domain}/*`);
+  }
+  return [...patterns].sort();
+}
