@@ -1,0 +1,483 @@
+"""Drive Debian's Firefox ESR headless through Marionette for end-to-end tests.
+
+One ``FirefoxBrowser`` is one Firefox process on its own profile. The profile
+routes every non-loopback host through a PAC file to a local test server (which
+answers absolute-URL proxy requests for any Host), so ``http://allofmp3.example/``
+reaches the test server while the Caveat server on ``127.0.0.1`` is reached
+directly.
+
+Nothing here fakes the browser: the extension is installed through the add-on
+manager, pages load over real HTTP, and the banner is read from its closed
+shadow root with a system-principal script (page scripts cannot do that).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+from marionette_driver import errors
+from marionette_driver.addons import Addons
+from marionette_driver.marionette import Marionette
+
+FIREFOX_BINARY = Path(os.environ.get("CAVEAT_FIREFOX", "/usr/bin/firefox-esr"))
+BANNER_SELECTOR = "[data-caveat-banner]"
+
+# Seconds. Generous because the machine is small and shared; a test that hangs
+# still fails instead of waiting for Marionette's 300 s default.
+PAGE_LOAD_TIMEOUT = 20
+SCRIPT_TIMEOUT = 20
+STARTUP_TIMEOUT = 60
+SHUTDOWN_TIMEOUT = 30
+
+
+def free_port() -> int:
+    """A TCP port that is free right now on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def proxy_autoconfig_url(site_port: int) -> str:
+    """A PAC (as a data: URL) sending every non-loopback host to the site server."""
+    pac = (
+        "function FindProxyForURL(url, host) {"
+        " if (host == 'localhost' || host == '127.0.0.1' || host == '[::1]') return 'DIRECT';"
+        f" return 'PROXY 127.0.0.1:{site_port}';"
+        " }"
+    )
+    return "data:text/javascript," + urllib.parse.quote(pac)
+
+
+def profile_prefs(marionette_port: int, site_port: int) -> dict[str, object]:
+    """Preferences for a quiet, fast, offline test profile."""
+    return {
+        "marionette.port": marionette_port,
+        # Route test hostnames to the local site server.
+        "network.proxy.type": 2,
+        "network.proxy.autoconfig_url": proxy_autoconfig_url(site_port),
+        "network.proxy.socks_remote_dns": False,
+        "network.trr.mode": 5,
+        # Test sites are plain http.
+        "dom.security.https_first": False,
+        "dom.security.https_first_schemeless": False,
+        "dom.security.https_only_mode": False,
+        "browser.fixup.alternate.enabled": False,
+        # MV3 host permissions are optional in Firefox; grant them at install
+        # as a person accepting the install prompt would.
+        "extensions.originControls.grantByDefault": True,
+        # The shipped xpi is unsigned in tests; ESR honours this pref, which
+        # lets a permanent (restart-surviving) install happen.
+        "xpinstall.signatures.required": False,
+        "extensions.autoDisableScopes": 0,
+        "extensions.enabledScopes": 5,
+        "extensions.installDistroAddons": False,
+        "extensions.update.enabled": False,
+        "extensions.update.autoUpdateDefault": False,
+        "extensions.getAddons.cache.enabled": False,
+        "extensions.systemAddon.update.enabled": False,
+        "extensions.blocklist.enabled": False,
+        "extensions.pocket.enabled": False,
+        "extensions.formautofill.addresses.enabled": False,
+        "extensions.formautofill.creditCards.enabled": False,
+        "extensions.getAddons.discovery.api_url": "data:, ",
+        "browser.discovery.enabled": False,
+        # First run, welcome pages, default-browser nag, session restore.
+        "browser.shell.checkDefaultBrowser": False,
+        "browser.startup.page": 0,
+        "browser.startup.homepage": "about:blank",
+        "browser.startup.homepage_override.mstone": "ignore",
+        "startup.homepage_welcome_url": "about:blank",
+        "startup.homepage_welcome_url.additional": "",
+        "browser.aboutwelcome.enabled": False,
+        "browser.preonboarding.enabled": False,
+        "termsofuse.bypassNotification": True,
+        "trailhead.firstrun.didSeeAboutWelcome": True,
+        "browser.sessionstore.resume_from_crash": False,
+        "browser.tabs.warnOnClose": False,
+        "browser.warnOnQuit": False,
+        "toolkit.startup.max_resumed_crashes": -1,
+        "browser.newtabpage.enabled": False,
+        "browser.newtabpage.activity-stream.testing.shouldInitializeFeeds": False,
+        "browser.newtabpage.activity-stream.showSponsoredTopSites": False,
+        "browser.topsites.contile.enabled": False,
+        "browser.pagethumbnails.capturing_disabled": True,
+        "browser.uitour.enabled": False,
+        "browser.ml.enable": False,
+        "browser.translations.enable": False,
+        "browser.backup.enabled": False,
+        "identity.fxaccounts.enabled": False,
+        "signon.rememberSignons": False,
+        # Telemetry, studies, updates, remote settings, captive portal.
+        "datareporting.policy.dataSubmissionEnabled": False,
+        "datareporting.policy.dataSubmissionPolicyBypassNotification": True,
+        "datareporting.healthreport.uploadEnabled": False,
+        "datareporting.usage.uploadEnabled": False,
+        "toolkit.telemetry.enabled": False,
+        "toolkit.telemetry.unified": False,
+        "toolkit.telemetry.archive.enabled": False,
+        "toolkit.telemetry.server": "",
+        "app.normandy.enabled": False,
+        "app.normandy.api_url": "",
+        "app.shield.optoutstudies.enabled": False,
+        "app.update.disabledForTesting": True,
+        "app.update.auto": False,
+        "app.update.checkInstallTime": False,
+        "services.settings.server": "data:,#remote-settings-dummy/v1",
+        "network.captive-portal-service.enabled": False,
+        "network.connectivity-service.enabled": False,
+        "network.dns.disablePrefetch": True,
+        "network.prefetch-next": False,
+        "network.predictor.enabled": False,
+        "network.http.speculative-parallel-limit": 0,
+        "browser.safebrowsing.malware.enabled": False,
+        "browser.safebrowsing.phishing.enabled": False,
+        "browser.safebrowsing.downloads.enabled": False,
+        "browser.safebrowsing.blockedURIs.enabled": False,
+        "browser.safebrowsing.update.enabled": False,
+        "browser.search.update": False,
+        "browser.region.network.url": "",
+        "browser.urlbar.suggest.searches": False,
+        "geo.provider.network.url": "",
+        "media.gmp-manager.updateEnabled": False,
+        "general.useragent.updates.enabled": False,
+        "dom.push.connection.enabled": False,
+        "idle.lastDailyNotification": -1,
+        "privacy.trackingprotection.enabled": False,
+        "security.remote_settings.intermediates.enabled": False,
+        # Keep going on a loaded machine: no hang dialogs, no slow-script prompts.
+        "dom.ipc.reportProcessHangs": False,
+        "dom.max_script_run_time": 0,
+        "dom.max_chrome_script_run_time": 0,
+        # Extension console output reaches firefox.log, which helps when a test fails.
+        "devtools.console.stdout.content": True,
+        "messaging-system.rsexperimentloader.enabled": False,
+        "browser.chrome.site_icons": False,
+        "devtools.console.stdout.chrome": True,
+        "browser.dom.window.dump.enabled": True,
+    }
+
+
+def write_user_js(profile_dir: Path, prefs: dict[str, object]) -> Path:
+    profile_dir.mkdir(parents=True, exist_ok=True)
+    lines = [f"user_pref({json.dumps(name)}, {json.dumps(value)});" for name, value in prefs.items()]
+    path = profile_dir / "user.js"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class InstalledExtension:
+    addon_id: str
+    hostname: str  # the moz-extension:// host; changes on every install
+
+    def url(self, path: str) -> str:
+        return f"moz-extension://{self.hostname}/{path.lstrip('/')}"
+
+
+# Runs with the system principal inside the content process, so it may open
+# the closed shadow root. Style and script text are not part of what a person reads.
+_BANNER_TEXT_SCRIPT = """
+const host = document.querySelector(arguments[0]);
+if (!host) return null;
+const root = host.openOrClosedShadowRoot;
+if (!root) return null;
+const parts = [];
+const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const tag = node.parentNode && node.parentNode.localName;
+  if (tag === "style" || tag === "script") continue;
+  const text = node.data.trim();
+  if (text) parts.push(text);
+}
+return parts.join(" ");
+"""
+
+_BANNER_QUERY_SCRIPT = """
+const host = document.querySelector(arguments[0]);
+const root = host && host.openOrClosedShadowRoot;
+if (!root) return null;
+return Array.from(root.querySelectorAll(arguments[1]));
+"""
+
+
+class FirefoxBrowser:
+    """One headless Firefox ESR process, its profile and its Marionette session."""
+
+    def __init__(self, profile_dir: Path, site_port: int, *, binary: Path = FIREFOX_BINARY,
+                 extra_prefs: dict[str, object] | None = None):
+        self.profile_dir = Path(profile_dir)
+        self.site_port = site_port
+        self.binary = Path(binary)
+        self.marionette_port = free_port()
+        self.log_path = self.profile_dir.parent / f"{self.profile_dir.name}-firefox.log"
+        prefs = profile_prefs(self.marionette_port, site_port)
+        prefs.update(extra_prefs or {})
+        write_user_js(self.profile_dir, prefs)
+        self.process: subprocess.Popen | None = None
+        self.client: Marionette | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def start(self) -> "FirefoxBrowser":
+        if not self.binary.is_file():
+            # A missing browser is a failed test, never a skip.
+            raise FileNotFoundError(f"Firefox ESR not found at {self.binary}; install firefox-esr")
+        log = open(self.log_path, "ab")
+        env = {**os.environ, "MOZ_CRASHREPORTER_DISABLE": "1", "MOZ_CRASHREPORTER": "0",
+               "MOZ_HEADLESS": "1"}
+        self.process = subprocess.Popen(
+            [str(self.binary), "--marionette", "--remote-allow-system-access", "--headless",
+             "--no-remote", "--profile", str(self.profile_dir)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+        log.close()
+        try:
+            self._connect()
+        except BaseException:
+            self._kill()
+            raise
+        return self
+
+    def _connect(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Firefox exited with {self.process.returncode} during startup; "
+                                   f"see {self.log_path}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.marionette_port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"Marionette did not listen on {self.marionette_port} "
+                                       f"within {STARTUP_TIMEOUT}s; see {self.log_path}")
+                time.sleep(0.1)
+        self.client = Marionette(host="127.0.0.1", port=self.marionette_port,
+                                 startup_timeout=STARTUP_TIMEOUT)
+        self.client.start_session()
+        self.client.timeout.page_load = PAGE_LOAD_TIMEOUT
+        self.client.timeout.script = SCRIPT_TIMEOUT
+
+    def quit(self) -> None:
+        """Ask Firefox to shut down cleanly (profile data flushed), then wait for it."""
+        if self.process is None:
+            return
+        if self.client is not None and self.process.poll() is None:
+            try:
+                self.client._send_message("Marionette:Quit", {})
+            except (OSError, errors.MarionetteException):
+                pass  # the socket may close before the reply; the wait below decides
+            try:
+                self.client.delete_session(send_request=False)
+            except (OSError, errors.MarionetteException):
+                pass
+        self.client = None
+        try:
+            self.process.wait(timeout=SHUTDOWN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self._kill()
+            raise RuntimeError(f"Firefox did not exit within {SHUTDOWN_TIMEOUT}s of a quit request")
+        finally:
+            self.process = None
+
+    def restart(self) -> None:
+        """Quit cleanly and start again on the same profile."""
+        self.quit()
+        self.marionette_port = free_port()
+        prefs_path = self.profile_dir / "user.js"
+        text = prefs_path.read_text(encoding="utf-8")
+        lines = [line for line in text.splitlines() if not line.startswith('user_pref("marionette.port"')]
+        lines.append(f'user_pref("marionette.port", {self.marionette_port});')
+        prefs_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        self.start()
+
+    def close(self) -> None:
+        """Tear down whatever state the browser is in; never raises for a dead process."""
+        try:
+            self.quit()
+        except Exception:
+            self._kill()
+
+    def _kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+        self.client = None
+
+    def __enter__(self) -> "FirefoxBrowser":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- add-ons -----------------------------------------------------------
+
+    def install_extension(self, path: Path, *, temporary: bool = True) -> InstalledExtension:
+        """Install an unpacked directory (temporary only) or an xpi.
+
+        A temporary add-on disappears when Firefox quits. A permanent one (an
+        xpi with a gecko id; needs ``xpinstall.signatures.required`` false)
+        stays installed across restarts, as it does for a person.
+        """
+        addon_id = Addons(self.client).install(str(path), temp=temporary)
+        return InstalledExtension(addon_id, self.extension_hostname(addon_id))
+
+    def uninstall_extension(self, addon_id: str) -> None:
+        # Uninstalling closes the add-on's tabs; headless Firefox quits when the
+        # last tab closes, so leave a plain page in front first.
+        self.client.navigate("about:blank")
+        Addons(self.client).uninstall(addon_id)
+
+    def extension_hostname(self, addon_id: str) -> str:
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            hostname = self.client.execute_script(
+                "const p = WebExtensionPolicy.getByID(arguments[0]);"
+                "return p ? p.mozExtensionHostname : null;",
+                script_args=[addon_id])
+        if not hostname:
+            raise LookupError(f"add-on {addon_id} is not active")
+        return hostname
+
+    def installed_addon_ids(self) -> list[str]:
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            return self.client.execute_script(
+                "return WebExtensionPolicy.getActiveExtensions().map(p => p.id);")
+
+    def granted_origins(self, addon_id: str) -> list[str]:
+        """The host patterns the add-on may currently access."""
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            return self.client.execute_script(
+                "const p = WebExtensionPolicy.getByID(arguments[0]);"
+                "return p ? p.allowedOrigins.patterns.map(m => m.pattern) : [];",
+                script_args=[addon_id])
+
+    # -- pages -------------------------------------------------------------
+
+    def navigate(self, url: str) -> None:
+        self.client.navigate(url)
+
+    def current_url(self) -> str:
+        return self.client.get_url()
+
+    def page_script(self, script: str, *args):
+        """Run a script in the page's own world (its globals via window.wrappedJSObject)."""
+        return self.client.execute_script(script, script_args=list(args))
+
+    def privileged_page_script(self, script: str, *args):
+        """Run a script with the system principal in the current page's process."""
+        return self.client.execute_script(script, script_args=list(args), sandbox="system",
+                                          new_sandbox=True)
+
+    def wait_until(self, condition, *, timeout: float = 10, interval: float = 0.1,
+                   message: str = "condition"):
+        """Poll ``condition()`` until it returns something truthy; return that value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = condition()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"timed out after {timeout}s waiting for {message}")
+            time.sleep(interval)
+
+    # -- the banner --------------------------------------------------------
+
+    def banner_attributes(self) -> dict[str, str] | None:
+        """The banner host element's attributes, or None when there is no banner."""
+        return self.client.execute_script(
+            "const host = document.querySelector(arguments[0]);"
+            "if (!host) return null;"
+            "const out = {};"
+            "for (const a of host.attributes) out[a.name] = a.value;"
+            "return out;",
+            script_args=[BANNER_SELECTOR])
+
+    def banner_count(self) -> int:
+        return self.client.execute_script(
+            "return document.querySelectorAll(arguments[0]).length;", script_args=[BANNER_SELECTOR])
+
+    def banner_is_displayed(self) -> bool:
+        hosts = self.client.find_elements("css selector", BANNER_SELECTOR)
+        return bool(hosts) and hosts[0].is_displayed()
+
+    def wait_for_banner(self, timeout: float = 10) -> dict[str, str]:
+        return self.wait_until(self.banner_attributes, timeout=timeout, message="the banner")
+
+    def banner_text(self) -> str | None:
+        """Text a person reads in the banner (closed shadow root included)."""
+        return self.privileged_page_script(_BANNER_TEXT_SCRIPT, BANNER_SELECTOR)
+
+    def banner_elements(self, selector: str) -> list:
+        """Elements matching ``selector`` inside the banner's closed shadow root."""
+        found = self.privileged_page_script(_BANNER_QUERY_SCRIPT, BANNER_SELECTOR, selector)
+        return found or []
+
+    def banner_element_info(self, selector: str) -> list[dict]:
+        """Tag, text and attributes of each element matching ``selector`` in the banner."""
+        return self.privileged_page_script(
+            "const host = document.querySelector(arguments[0]);"
+            "const root = host && host.openOrClosedShadowRoot;"
+            "if (!root) return [];"
+            "return Array.from(root.querySelectorAll(arguments[1])).map(el => ({"
+            "  tag: el.localName, text: el.textContent,"
+            "  attributes: Object.fromEntries(Array.from(el.attributes).map(a => [a.name, a.value]))"
+            "}));",
+            BANNER_SELECTOR, selector)
+
+    def click_in_banner(self, selector: str) -> None:
+        """Click an element inside the banner as a person would (a trusted click)."""
+        elements = self.banner_elements(selector)
+        if not elements:
+            raise LookupError(f"no {selector!r} in the banner")
+        elements[0].click()
+
+    # -- extension pages and background ------------------------------------
+
+    def open_extension_page(self, extension: InstalledExtension, path: str) -> None:
+        self.client.navigate(extension.url(path))
+
+    def extension_page_script(self, body: str, *args):
+        """Run an async function body in the open extension page.
+
+        The body runs in Marionette's sandbox over the page and sees ``browser``
+        (the page's WebExtension API), ``page`` (its global), ``args`` (the
+        JSON-serialisable arguments) and ``toPage(value)`` (copies a value into
+        the page so the API accepts it). Its return value comes back as JSON.
+        """
+        return self.client.execute_script(
+            _EXTENSION_PAGE_PRELUDE + "return (async () => {\n" + body + "\n})().then(fromPage);",
+            script_args=[json.dumps(list(args))])
+
+    def background_script(self, body: str, *args):
+        """Run an async function body against the extension's background page.
+
+        Needs an extension page open (``open_extension_page``). Like
+        ``extension_page_script``, but ``background`` is the background page's
+        global (its own variables included) and ``browser`` is its API.
+        """
+        return self.client.execute_script(
+            _EXTENSION_PAGE_PRELUDE
+            + "return page.browser.runtime.getBackgroundPage().then(async (bgWindow) => {\n"
+            + "  if (!bgWindow) throw new Error('the extension has no background page');\n"
+            + "  const background = bgWindow.wrappedJSObject;\n"
+            + "  return (async (browser) => {\n" + body + "\n})(background.browser);\n"
+            + "}).then(fromPage);",
+            script_args=[json.dumps(list(args))])
+
+
+# Shared by the extension-page helpers: values cross between Marionette's
+# sandbox and the page as JSON so neither side sees the other's wrappers.
+_EXTENSION_PAGE_PRELUDE = """
+const page = window.wrappedJSObject;
+const browser = page.browser;
+const args = JSON.parse(arguments[0]);
+const toPage = (value) => value === undefined ? undefined : page.JSON.parse(JSON.stringify(value));
+const fromPage = (value) => value === undefined ? null : JSON.parse(page.JSON.stringify(value));
+"""
