@@ -107,7 +107,10 @@ def parse_server_url(text: str) -> str:
         raise ValueError("must be a URL without spaces or control characters")
     if "?" in text or "#" in text:
         raise ValueError("must not have a query or fragment")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # e.g. a malformed [IPv6] literal
+        raise ValueError(f"has an invalid host ({exc})") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise ValueError("must start with http:// or https://")
