@@ -684,6 +684,10 @@ class Plan:
 def plan_build(*, source: Path, out: Path, browsers: tuple[str, ...], server_url: str,
                list_file: Path | None) -> Plan:
     version = read_project_version()
+    if out.resolve().is_relative_to(source.resolve()):
+        # The next build would pack the previous one.
+        raise BuildError(f"output folder {_display_path(out)} is inside the extension source "
+                         f"{_display_path(source)}; choose another --out")
     tree = read_source_tree(source)
     source_manifest = validate_source(tree)
     list_label = _display_path(list_file) if list_file else CURATED_LABEL

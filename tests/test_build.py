@@ -344,6 +344,12 @@ def test_missing_source_folder(tmp_path, list_file, capsys):
     assert_fails(capsys, 1, "extension source folder", "does not exist")
 
 
+def test_output_inside_the_source_is_refused(ext, list_file, capsys):
+    assert run(ext, ext / "dist", "--list", str(list_file)) == 1
+    assert_fails(capsys, 1, "is inside the extension source")
+    assert not (ext / "dist").exists()
+
+
 def test_several_problems_are_summarised_on_one_line(ext, list_file, tmp_path, capsys):
     for rel in ("background.js", "popup.html", "options.html", "banner.css", "icons/icon-16.png"):
         (ext / rel).unlink()
