@@ -362,8 +362,37 @@ def load_manifest(tree: SourceTree) -> dict:
     return manifest
 
 
+# Where the manifest refers to files, and the JSON type each of those keys has.
+MANIFEST_SHAPES = {
+    "background": dict, "content_scripts": list, "action": dict, "browser_action": dict, "page_action": dict,
+    "options_ui": dict, "side_panel": dict, "chrome_url_overrides": dict, "declarative_net_request": dict,
+    "icons": dict, "web_accessible_resources": list, "options_page": str, "devtools_page": str,
+    "default_locale": str,
+}
+
+
+def check_manifest_shapes(manifest: dict, label: str) -> list[str]:
+    """Wrong JSON types where files are named (browsers refuse such a manifest)."""
+    names = {dict: "an object", list: "a list", str: "a string"}
+    errors = [f"{label}/manifest.json: {key} must be {names[kind]}"
+              for key, kind in MANIFEST_SHAPES.items() if key in manifest and not isinstance(manifest[key], kind)]
+    for key in ("content_scripts", "web_accessible_resources"):
+        items = manifest.get(key)
+        if isinstance(items, list) and not all(isinstance(item, dict) for item in items):
+            errors.append(f"{label}/manifest.json: every item of {key} must be an object")
+    return errors
+
+
+def _obj(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _arr(value) -> list:
+    return value if isinstance(value, list) else []
+
+
 def manifest_references(manifest: dict) -> list[tuple[str, str]]:
-    """Every (what, path) the manifest points at, in manifest order."""
+    """Every (what, path) the manifest points at, in manifest order; ill-typed parts are skipped."""
     refs: list[tuple[str, str]] = []
 
     def add(what: str, value) -> None:
@@ -373,31 +402,29 @@ def manifest_references(manifest: dict) -> list[tuple[str, str]]:
     def add_icons(what: str, icons) -> None:
         if isinstance(icons, str):
             add(what, icons)
-        elif isinstance(icons, dict):
-            for size, path in icons.items():
-                add(f"{what} {size}", path)
+        for size, path in _obj(icons).items():
+            add(f"{what} {size}", path)
 
-    background = manifest.get("background") or {}
-    add("background.service_worker", background.get("service_worker"))
-    for i, script in enumerate(manifest.get("content_scripts") or []):
+    add("background.service_worker", _obj(manifest.get("background")).get("service_worker"))
+    for i, script in enumerate(_arr(manifest.get("content_scripts"))):
         for kind in ("js", "css"):
-            for path in script.get(kind) or []:
+            for path in _arr(_obj(script).get(kind)):
                 add(f"content_scripts[{i}].{kind}", path)
     for key in ("action", "browser_action", "page_action"):
-        section = manifest.get(key) or {}
+        section = _obj(manifest.get(key))
         add(f"{key}.default_popup", section.get("default_popup"))
         add_icons(f"{key}.default_icon", section.get("default_icon"))
     add("options_page", manifest.get("options_page"))
-    add("options_ui.page", (manifest.get("options_ui") or {}).get("page"))
+    add("options_ui.page", _obj(manifest.get("options_ui")).get("page"))
     add("devtools_page", manifest.get("devtools_page"))
-    add("side_panel.default_path", (manifest.get("side_panel") or {}).get("default_path"))
-    for name, page in (manifest.get("chrome_url_overrides") or {}).items():
+    add("side_panel.default_path", _obj(manifest.get("side_panel")).get("default_path"))
+    for name, page in _obj(manifest.get("chrome_url_overrides")).items():
         add(f"chrome_url_overrides.{name}", page)
-    for i, rules in enumerate((manifest.get("declarative_net_request") or {}).get("rule_resources") or []):
-        add(f"declarative_net_request.rule_resources[{i}]", rules.get("path"))
+    for i, rules in enumerate(_arr(_obj(manifest.get("declarative_net_request")).get("rule_resources"))):
+        add(f"declarative_net_request.rule_resources[{i}]", _obj(rules).get("path"))
     add_icons("icons", manifest.get("icons"))
-    for i, group in enumerate(manifest.get("web_accessible_resources") or []):
-        for path in group.get("resources") or []:
+    for i, group in enumerate(_arr(manifest.get("web_accessible_resources"))):
+        for path in _arr(_obj(group).get("resources")):
             add(f"web_accessible_resources[{i}]", path)
     return refs
 
@@ -427,8 +454,8 @@ def check_referenced_files(manifest: dict, tree: SourceTree) -> list[str]:
 
 def check_icons(manifest: dict, label: str) -> list[str]:
     icons = manifest.get("icons")
-    if not isinstance(icons, dict):
-        return [f"{label}/manifest.json: icons is missing (sizes {', '.join(REQUIRED_ICON_SIZES)} are required)"]
+    if not isinstance(icons, dict):  # a wrong type is reported by check_manifest_shapes
+        return [] if "icons" in manifest else [f"{label}/manifest.json: icons is missing (sizes {', '.join(REQUIRED_ICON_SIZES)} are required)"]
     missing = [size for size in REQUIRED_ICON_SIZES if size not in icons]
     if missing:
         return [f"{label}/manifest.json: icons lacks size {', '.join(missing)} "
@@ -519,6 +546,8 @@ def check_locales(manifest: dict, locales: dict[str, dict], label: str) -> list[
         if used:
             return [f"{label}/manifest.json uses __MSG_{used[0]}__ but has no default_locale"]
         return []
+    if not isinstance(default, str):
+        return [f"{label}/manifest.json: default_locale must be a string such as \"en\""]
     if default not in locales:
         return [f"{label}/manifest.json: default_locale {default!r} has no {label}/_locales/{default}/messages.json"]
     errors = []
@@ -544,7 +573,8 @@ def validate_source(tree: SourceTree) -> dict:
     """Run every source check; raise one BuildError naming the first few problems."""
     manifest = load_manifest(tree)
     locales = load_locales(tree)
-    errors = (check_referenced_files(manifest, tree) + check_icons(manifest, tree.label)
+    errors = (check_manifest_shapes(manifest, tree.label)
+              + check_referenced_files(manifest, tree) + check_icons(manifest, tree.label)
               + check_locales(manifest, locales, tree.label) + check_page_and_module_refs(tree))
     if errors:
         raise BuildError(_join_errors(errors))

@@ -16,6 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import build
 from build_fixture import (FIXTURE_MANIFEST, FIXTURE_SHIPPED, sample_entry, sample_list,
@@ -311,6 +313,11 @@ BROKEN_SOURCES = {
                                      ["__MSG_shortName__", "does not define"]),
     "message without text": (_messages("en", lambda m: m.update(extName={"description": "no message"})),
                              ["_locales/en/messages.json", "'extName' has no \"message\""]),
+    "content_scripts not a list": (_manifest(lambda m: m.update(content_scripts="banner.js")),
+                                   ["content_scripts must be a list"]),
+    "web_accessible_resources item not an object": (
+        _manifest(lambda m: m.update(web_accessible_resources=["banner.css"])),
+        ["every item of web_accessible_resources must be an object"]),
     "manifest_version 2": (_manifest(lambda m: m.update(manifest_version=2)), ["manifest_version must be 3"]),
     "Firefox-shaped source": (_manifest(lambda m: m.update(background={"scripts": ["background.js"]})),
                               ["background.service_worker is required"]),
@@ -325,6 +332,29 @@ def test_broken_source_fails_with_one_clear_line(breakage, ext, list_file, tmp_p
     assert run(ext, out, "--list", str(list_file)) == 1
     assert_fails(capsys, 1, *needles)
     assert not out.exists()
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+    | st.sampled_from(["background.js", "../x", "icons/icon-16.png", "__MSG_extName__", "__MSG_nope__", "*.css"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["js", "css", "page", "resources", "matches", "service_worker", "16", "default_popup",
+                         "default_icon", "path", "rule_resources"]), inner, max_size=3),
+    max_leaves=8)
+MANIFEST_KEYS = sorted(build.MANIFEST_SHAPES) + ["default_locale", "name", "manifest_version"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.dictionaries(st.sampled_from(MANIFEST_KEYS), JSON_VALUES, min_size=1, max_size=4))
+def test_any_manifest_shape_gives_a_build_error_never_a_crash(changes):
+    """Whatever a source manifest holds, validation ends in a BuildError or passes: no traceback."""
+    tree_files = {"manifest.json": json.dumps({**FIXTURE_MANIFEST, **changes}).encode(),
+                  "background.js": b"", "icons/icon-16.png": b"",
+                  "_locales/en/messages.json": json.dumps({"extName": {"message": "x"}}).encode()}
+    try:
+        build.validate_source(build.SourceTree(label="ext", files=tree_files))
+    except build.BuildError as exc:
+        assert str(exc) and "\n" not in str(exc)
 
 
 def test_invalid_manifest_json_names_line_and_column(ext, list_file, tmp_path, capsys):
