@@ -1,0 +1,57 @@
+"""The published list, serialized once per list version and kept in memory.
+
+Every worker builds the same bytes for the same version (the ``generated``
+time is stored with the version, and gzip runs with a fixed mtime), so the
+ETag is the same whichever worker or server answers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+
+from .entries import LIST_FORMAT
+from .matching import WarningIndex
+
+
+@dataclass(frozen=True)
+class PublishedList:
+    version: int
+    body: bytes          # the JSON document
+    gzip_body: bytes     # the same, gzip-compressed
+    etag: str            # strong validator of ``body`` (without quotes)
+    gzip_etag: str       # strong validator of ``gzip_body``: a different representation
+    index: WarningIndex
+
+    @classmethod
+    def build(cls, version: int, generated: str, entries: list[dict]) -> "PublishedList":
+        document = {"format": LIST_FORMAT, "version": version, "generated": generated, "entries": entries}
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        digest = hashlib.sha256(body).hexdigest()[:20]
+        etag = f"v{version}-{digest}"
+        return cls(version, body, gzip.compress(body, compresslevel=9, mtime=0),
+                   etag, etag + "-gz", WarningIndex(entries))
+
+
+class PublishedCache:
+    """The current PublishedList; rebuilt when the stored version moves."""
+
+    def __init__(self, storage):
+        self._storage = storage
+        self._current: PublishedList | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> PublishedList:
+        version = self._storage.version()  # one cheap query per request
+        published = self._current
+        if published is not None and published.version == version:
+            return published
+        with self._lock:
+            published = self._current
+            if published is None or published.version != version:
+                published = PublishedList.build(*self._storage.snapshot())
+                self._current = published
+        return published

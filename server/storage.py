@@ -1,0 +1,507 @@
+"""Storage: the only module with SQL (SQLAlchemy Core).
+
+SQLite is the default (one file, WAL, busy timeout, foreign keys on); the
+queries are plain Core constructs so a PostgreSQL ``DATABASE_URL`` works
+unchanged. Only engine set-up below is dialect-specific.
+
+Interface (used by the API, ``caveat`` CLI commands and tests; keep stable)::
+
+    Storage(url, *, changes_retain=1000, busy_timeout_ms=5000, clock=time.time)
+    init_schema()                      create missing tables; idempotent
+    is_initialized() -> bool           the schema exists
+    version() -> int                   the list version (0 for a new database)
+    count() -> int                     number of entries
+    snapshot() -> (version, generated, entries)   one consistent read
+    get_entry(domain) -> dict | None   canonical entry with created/updated
+    all_entries() -> list[dict]        sorted by domain
+    upsert_entry(entry, actor) -> int  new version (unchanged when nothing differs)
+    delete_entry(domain, actor) -> int | None      new version, None if not listed
+    apply_changes(upserts, deletes, actor) -> int  one transaction, one version bump;
+                                       no bump when nothing differs
+    changes_since(v) -> dict           {"format", "from", "version", "upserted", "removed"};
+                                       raises ChangesTooOld when v is outside the retained log
+    change_log(domain=None, limit=100) -> list[dict]   newest first
+    create_token(name) -> plaintext    shown once; only its SHA-256 is stored
+    verify_token(plaintext) -> name | None          None for unknown or revoked tokens
+    revoke_token(name) -> bool
+    list_tokens() -> list[dict]        name, created, revoked (never the hash)
+    add_report(kind, domain, comment, client) -> id
+    list_reports(status=None) -> list[dict]          status: open | accepted | rejected
+    decide_report(id, decision, reason, actor) -> dict   decision: accepted | rejected
+    check_rate(key, limit, window_seconds) -> (allowed, retry_after_seconds)
+
+Every list change runs in ONE transaction that bumps ``list_state.version``
+by one and writes one ``change_log`` row per changed domain (version,
+domain, action upsert|delete, actor, at). The version row is updated first,
+so concurrent writers (several gunicorn workers, several servers on one
+PostgreSQL) queue on it. Change log rows older than ``changes_retain``
+versions are pruned in the same transaction; ``log_floor`` remembers the
+oldest version a delta can still start from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+
+from .domains import normalize_domain
+from .entries import LIST_FORMAT, validate_entry
+
+REPORT_KINDS = ("suggest", "mistake")
+REPORT_STATUSES = ("open", "accepted", "rejected")
+TOKEN_PREFIX = "cvt_"
+_TOKEN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$")
+
+metadata = sa.MetaData()
+
+list_state = sa.Table(
+    "list_state", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    # Oldest version from which changes_since can still answer.
+    sa.Column("log_floor", sa.Integer, nullable=False),
+    # When the current version was made: the list's "generated" time, the
+    # same in every worker so every worker serves the same bytes and ETag.
+    sa.Column("changed_at", sa.String(32), nullable=False),
+)
+
+entries = sa.Table(
+    "entries", metadata,
+    sa.Column("domain", sa.String(253), primary_key=True),
+    # Canonical entry without created/updated, as JSON text.
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("updated", sa.String(32), nullable=False),
+)
+
+change_log = sa.Table(
+    "change_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version", sa.Integer, nullable=False, index=True),
+    sa.Column("domain", sa.String(253), nullable=False, index=True),
+    sa.Column("action", sa.String(10), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+)
+
+tokens = sa.Table(
+    "tokens", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, index=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("revoked", sa.String(32), nullable=True),
+)
+
+reports = sa.Table(
+    "reports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("domain", sa.String(253), nullable=False, index=True),
+    sa.Column("comment", sa.Text, nullable=False),
+    # A hash of the reporter's address, never the address itself.
+    sa.Column("client", sa.String(64), nullable=False),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False, index=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("decided_by", sa.String(200), nullable=True),
+    sa.Column("decided_at", sa.String(32), nullable=True),
+)
+
+rate_limits = sa.Table(
+    "rate_limits", metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("window_start", sa.Integer, nullable=False, index=True),
+    sa.Column("hits", sa.Integer, nullable=False),
+)
+
+
+class StorageError(Exception):
+    """Base of the errors storage raises on purpose."""
+
+
+class ChangesTooOld(StorageError):
+    """``since`` is outside the retained change log: fetch the whole list."""
+
+    def __init__(self, since: int, oldest: int, version: int):
+        if since > version:
+            message = f"version {since} is newer than the list (version {version}); fetch the full list"
+        else:
+            message = (f"changes since version {since} are no longer kept (oldest is {oldest}); "
+                       "fetch the full list")
+        super().__init__(message)
+        self.since, self.oldest, self.version = since, oldest, version
+
+
+class ReportNotFound(StorageError, LookupError):
+    pass
+
+
+class ReportAlreadyDecided(StorageError):
+    pass
+
+
+class TokenNameError(StorageError, ValueError):
+    pass
+
+
+def _hash_token(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+
+
+def _rfc3339(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _body(entry: dict) -> str:
+    """The stored JSON of an entry: canonical fields, no timestamps, stable text."""
+    content = {k: v for k, v in entry.items() if k not in ("created", "updated")}
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+
+
+def _make_engine(url: str, busy_timeout_ms: int) -> sa.Engine:
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True)
+
+    database = sa.engine.make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event (below) start transactions, so that
+        # writers can take the write lock up front (BEGIN IMMEDIATE) instead
+        # of failing on a read-to-write lock upgrade under concurrency.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, far fewer fsyncs
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if connection.get_execution_options().get("caveat_write"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+class Storage:
+    def __init__(self, url: str, *, changes_retain: int = 1000, busy_timeout_ms: int = 5000,
+                 clock=time.time):
+        self.url = url
+        self.changes_retain = max(1, int(changes_retain))
+        self.clock = clock
+        self.engine = _make_engine(url, busy_timeout_ms)
+
+    # --- plumbing ----------------------------------------------------------
+
+    def _read(self):
+        return self.engine.begin()
+
+    def _write(self):
+        """A write transaction (BEGIN IMMEDIATE on SQLite)."""
+        return self.engine.connect().execution_options(caveat_write=True)
+
+    def _now(self) -> str:
+        return _rfc3339(self.clock())
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def ping(self) -> bool:
+        with self._read() as conn:
+            conn.execute(sa.select(sa.literal(1))).scalar_one()
+        return True
+
+    # --- schema ------------------------------------------------------------
+
+    def init_schema(self) -> None:
+        """Create missing tables and the list state row; safe to run again."""
+        metadata.create_all(self.engine)
+        with self._write() as conn, conn.begin():
+            if conn.execute(sa.select(list_state.c.id)).first() is None:
+                try:
+                    conn.execute(list_state.insert().values(
+                        id=1, version=0, log_floor=0, changed_at=self._now()))
+                except IntegrityError:  # another process created it meanwhile
+                    pass
+
+    def is_initialized(self) -> bool:
+        return sa.inspect(self.engine).has_table(list_state.name)
+
+    # --- reading the list --------------------------------------------------
+
+    def version(self) -> int:
+        with self._read() as conn:
+            return conn.execute(sa.select(list_state.c.version)).scalar_one()
+
+    def count(self) -> int:
+        with self._read() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(entries)).scalar_one()
+
+    @staticmethod
+    def _entry(row) -> dict:
+        entry = json.loads(row.body)
+        entry["created"] = row.created
+        entry["updated"] = row.updated
+        return entry
+
+    def get_entry(self, domain: str) -> dict | None:
+        with self._read() as conn:
+            row = conn.execute(sa.select(entries).where(entries.c.domain == domain)).first()
+        return self._entry(row) if row else None
+
+    def all_entries(self) -> list[dict]:
+        with self._read() as conn:
+            rows = conn.execute(sa.select(entries).order_by(entries.c.domain)).all()
+        return [self._entry(row) for row in rows]
+
+    def snapshot(self) -> tuple[int, str, list[dict]]:
+        """(version, generated, entries) read in one transaction."""
+        with self._read() as conn:
+            state = conn.execute(sa.select(list_state.c.version, list_state.c.changed_at)).one()
+            rows = conn.execute(sa.select(entries).order_by(entries.c.domain)).all()
+        return state.version, state.changed_at, [self._entry(row) for row in rows]
+
+    def list_document(self) -> dict:
+        version, generated, items = self.snapshot()
+        return {"format": LIST_FORMAT, "version": version, "generated": generated, "entries": items}
+
+    # --- changing the list -------------------------------------------------
+
+    def upsert_entry(self, entry: dict, actor: str) -> int:
+        return self.apply_changes([entry], [], actor)
+
+    def delete_entry(self, domain: str, actor: str) -> int | None:
+        version, changed = self._apply([], [domain], actor)
+        return version if changed else None
+
+    def apply_changes(self, upserts: list[dict], deletes: list[str], actor: str) -> int:
+        """Apply upserts and deletes as one list change; returns the list version.
+
+        Entries are validated (EntryError); created/updated in them are
+        ignored and set here. Deleting a domain that is not listed is not an
+        error. When nothing actually differs the version stays the same.
+        """
+        return self._apply(upserts, deletes, actor)[0]
+
+    def _apply(self, upserts, deletes, actor) -> tuple[int, list[tuple[str, str]]]:
+        """apply_changes, also returning the (domain, action) pairs that changed."""
+        if not actor or not isinstance(actor, str):
+            raise ValueError("actor is required (a token name or cli:<user>)")
+        canonical = [validate_entry({k: v for k, v in e.items() if k not in ("created", "updated")})
+                     for e in upserts]
+        upsert_domains = [e["domain"] for e in canonical]
+        delete_domains = [normalize_domain(d) for d in deletes]
+        if len(set(upsert_domains)) != len(upsert_domains):
+            raise ValueError("the same domain is upserted twice in one change")
+        both = set(upsert_domains) & set(delete_domains)
+        if both:
+            raise ValueError(f"domains both upserted and deleted: {', '.join(sorted(both))}")
+        delete_domains = sorted(set(delete_domains))
+
+        now = self._now()
+        with self._write() as conn:
+            transaction = conn.begin()
+            try:
+                # Bump first: the row lock orders concurrent writers.
+                conn.execute(list_state.update().where(list_state.c.id == 1)
+                             .values(version=list_state.c.version + 1, changed_at=now))
+                state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
+                changed: list[tuple[str, str]] = []
+                for entry in canonical:
+                    body = _body(entry)
+                    row = conn.execute(sa.select(entries.c.body)
+                                       .where(entries.c.domain == entry["domain"])).first()
+                    if row is None:
+                        conn.execute(entries.insert().values(
+                            domain=entry["domain"], body=body, created=now, updated=now))
+                    elif row.body != body:
+                        conn.execute(entries.update().where(entries.c.domain == entry["domain"])
+                                     .values(body=body, updated=now))
+                    else:
+                        continue
+                    changed.append((entry["domain"], "upsert"))
+                for domain in delete_domains:
+                    result = conn.execute(entries.delete().where(entries.c.domain == domain))
+                    if result.rowcount:
+                        changed.append((domain, "delete"))
+                if not changed:
+                    transaction.rollback()
+                    return state.version - 1, []
+                conn.execute(change_log.insert(), [
+                    {"version": state.version, "domain": domain, "action": action,
+                     "actor": actor[:200], "at": now}
+                    for domain, action in changed
+                ])
+                cutoff = state.version - self.changes_retain
+                if cutoff > state.log_floor:
+                    conn.execute(change_log.delete().where(change_log.c.version <= cutoff))
+                    conn.execute(list_state.update().where(list_state.c.id == 1)
+                                 .values(log_floor=cutoff))
+                transaction.commit()
+                return state.version, changed
+            except BaseException:
+                if transaction.is_active:
+                    transaction.rollback()
+                raise
+
+    def changes_since(self, since: int) -> dict:
+        """The delta from version ``since`` to now; ChangesTooOld when it cannot be answered."""
+        with self._read() as conn:
+            state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
+            if since < state.log_floor or since > state.version:
+                raise ChangesTooOld(since, state.log_floor, state.version)
+            domains = conn.execute(
+                sa.select(change_log.c.domain).where(change_log.c.version > since).distinct()
+            ).scalars().all()
+            rows = conn.execute(
+                sa.select(entries).where(entries.c.domain.in_(domains)).order_by(entries.c.domain)
+            ).all() if domains else []
+        upserted = [self._entry(row) for row in rows]
+        present = {entry["domain"] for entry in upserted}
+        return {
+            "format": LIST_FORMAT,
+            "from": since,
+            "version": state.version,
+            "upserted": upserted,
+            "removed": sorted(set(domains) - present),
+        }
+
+    def change_log(self, domain: str | None = None, limit: int = 100) -> list[dict]:
+        query = sa.select(change_log).order_by(change_log.c.version.desc(), change_log.c.id.desc())
+        if domain is not None:
+            query = query.where(change_log.c.domain == domain)
+        with self._read() as conn:
+            rows = conn.execute(query.limit(max(0, int(limit)))).all()
+        return [{"version": r.version, "domain": r.domain, "action": r.action, "actor": r.actor, "at": r.at}
+                for r in rows]
+
+    # --- maintainer tokens -------------------------------------------------
+
+    def create_token(self, name: str) -> str:
+        """A new token for ``name``; the plaintext is returned once and never stored."""
+        if not isinstance(name, str) or not _TOKEN_NAME.match(name):
+            raise TokenNameError("a token name is 1-100 letters, digits and . _ @ : - (starting with a letter or digit)")
+        plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with self._write() as conn, conn.begin():
+            active = conn.execute(sa.select(tokens.c.id).where(
+                tokens.c.name == name, tokens.c.revoked.is_(None))).first()
+            if active:
+                raise TokenNameError(f"an active token named {name!r} already exists; revoke it first")
+            conn.execute(tokens.insert().values(
+                name=name, token_hash=_hash_token(plaintext), created=self._now(), revoked=None))
+        return plaintext
+
+    def verify_token(self, plaintext) -> str | None:
+        """The name of the active token ``plaintext``, or None."""
+        if not isinstance(plaintext, str) or not plaintext or len(plaintext) > 200:
+            return None
+        digest = _hash_token(plaintext)
+        with self._read() as conn:
+            row = conn.execute(sa.select(tokens.c.name, tokens.c.token_hash, tokens.c.revoked)
+                               .where(tokens.c.token_hash == digest)).first()
+        # The lookup is by a SHA-256 of a 256-bit secret, which leaks nothing
+        # useful through timing; the final comparison is constant-time anyway.
+        if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked is not None:
+            return None
+        return row.name
+
+    def revoke_token(self, name: str) -> bool:
+        with self._write() as conn, conn.begin():
+            result = conn.execute(tokens.update()
+                                  .where(tokens.c.name == name, tokens.c.revoked.is_(None))
+                                  .values(revoked=self._now()))
+        return result.rowcount > 0
+
+    def list_tokens(self) -> list[dict]:
+        with self._read() as conn:
+            rows = conn.execute(sa.select(tokens.c.name, tokens.c.created, tokens.c.revoked)
+                                .order_by(tokens.c.created, tokens.c.id)).all()
+        return [{"name": r.name, "created": r.created, "revoked": r.revoked} for r in rows]
+
+    # --- reports -----------------------------------------------------------
+
+    def add_report(self, kind: str, domain: str, comment: str, client: str) -> int:
+        if kind not in REPORT_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(REPORT_KINDS)}")
+        with self._write() as conn, conn.begin():
+            result = conn.execute(reports.insert().values(
+                kind=kind, domain=domain, comment=comment or "", client=client[:64],
+                created=self._now(), status="open"))
+            return result.inserted_primary_key[0]
+
+    @staticmethod
+    def _report(row) -> dict:
+        return {"id": row.id, "kind": row.kind, "domain": row.domain, "comment": row.comment,
+                "created": row.created, "status": row.status, "reason": row.reason,
+                "decided_by": row.decided_by, "decided_at": row.decided_at}
+
+    def list_reports(self, status: str | None = None) -> list[dict]:
+        query = sa.select(reports).order_by(reports.c.id)
+        if status is not None:
+            if status not in REPORT_STATUSES:
+                raise ValueError(f"status must be one of {', '.join(REPORT_STATUSES)}")
+            query = query.where(reports.c.status == status)
+        with self._read() as conn:
+            return [self._report(row) for row in conn.execute(query).all()]
+
+    def decide_report(self, report_id: int, decision: str, reason: str, actor: str) -> dict:
+        if decision not in ("accepted", "rejected"):
+            raise ValueError("decision must be accepted or rejected")
+        with self._write() as conn, conn.begin():
+            row = conn.execute(sa.select(reports).where(reports.c.id == report_id)).first()
+            if row is None:
+                raise ReportNotFound(f"no report {report_id}")
+            if row.status != "open":
+                raise ReportAlreadyDecided(f"report {report_id} was already {row.status}")
+            conn.execute(reports.update().where(reports.c.id == report_id).values(
+                status=decision, reason=reason or "", decided_by=actor, decided_at=self._now()))
+            row = conn.execute(sa.select(reports).where(reports.c.id == report_id)).one()
+        return self._report(row)
+
+    # --- rate limiting -----------------------------------------------------
+
+    def check_rate(self, key: str, limit: int, window_seconds: int) -> tuple[bool, int]:
+        """Count one hit for ``key`` in a fixed window shared by every worker.
+
+        Returns (allowed, retry_after): retry_after is the seconds until the
+        window ends (0 when allowed).
+        """
+        now = int(self.clock())
+        window_seconds = max(1, int(window_seconds))
+        for _attempt in range(2):
+            try:
+                with self._write() as conn, conn.begin():
+                    row = conn.execute(sa.select(rate_limits.c.window_start, rate_limits.c.hits)
+                                       .where(rate_limits.c.key == key)).first()
+                    if row is None or row.window_start + window_seconds <= now:
+                        # Expired counters are cleared as new windows open.
+                        conn.execute(rate_limits.delete().where(
+                            rate_limits.c.window_start <= now - window_seconds))
+                        conn.execute(rate_limits.insert().values(key=key, window_start=now, hits=1))
+                        return (limit >= 1, 0 if limit >= 1 else window_seconds)
+                    if row.hits < limit:
+                        conn.execute(rate_limits.update().where(rate_limits.c.key == key)
+                                     .values(hits=rate_limits.c.hits + 1))
+                        return True, 0
+                    return False, max(1, row.window_start + window_seconds - now)
+            except IntegrityError:
+                continue  # another worker opened the window first: count again
+        return False, 1
