@@ -518,8 +518,8 @@ def _strings(value):
             yield from _strings(item)
 
 
-def load_locales(tree: SourceTree) -> dict[str, dict]:
-    """locale -> messages (key lowercased, as browsers match them)."""
+def load_locales(tree: SourceTree) -> dict[str, dict[str, str]]:
+    """locale -> {lowercased message name: name as written}; browsers match names case-insensitively."""
     locales: dict[str, dict] = {}
     names = sorted({rel.split("/")[1] for rel in tree.files if rel.startswith("_locales/") and rel.count("/") >= 2})
     for name in names:
@@ -533,7 +533,7 @@ def load_locales(tree: SourceTree) -> dict[str, dict]:
         for key, entry in messages.items():
             if not isinstance(entry, dict) or not isinstance(entry.get("message"), str):
                 raise BuildError(f"{label}: message {key!r} has no \"message\" string")
-        locales[name] = {key.lower(): entry for key, entry in messages.items()}
+        locales[name] = {key.lower(): key for key in messages}
     return locales
 
 
@@ -559,8 +559,8 @@ def check_locales(manifest: dict, locales: dict[str, dict], label: str) -> list[
     for name, messages in sorted(locales.items()):
         if name == default:
             continue
-        missing = sorted(set(reference) - set(messages))
-        extra = sorted(set(messages) - set(reference))
+        missing = [reference[key] for key in sorted(set(reference) - set(messages))]
+        extra = [messages[key] for key in sorted(set(messages) - set(reference))]
         if missing:
             errors.append(f"locale {name} lacks {len(missing)} key(s) that {default} has: {', '.join(missing[:5])}")
         if extra:

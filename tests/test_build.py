@@ -306,7 +306,7 @@ BROKEN_SOURCES = {
     "icons missing": (_manifest(lambda m: m.pop("icons")), ["icons is missing"]),
     "default locale folder missing": (_manifest(lambda m: m.update(default_locale="de")), ["default_locale 'de'"]),
     "locale lacks a key": (_messages("fr", lambda m: m.pop("extDescription")),
-                           ["locale fr lacks 1 key(s) that en has", "extdescription"]),
+                           ["locale fr lacks 1 key(s) that en has", "extDescription"]),
     "locale has a key the default lacks": (_messages("fr", lambda m: m.update(extra={"message": "x"})),
                                            ["locale fr has 1 key(s) that the default locale en lacks", "extra"]),
     "undefined __MSG_ in manifest": (_manifest(lambda m: m.update(short_name="__MSG_shortName__")),
