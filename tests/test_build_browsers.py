@@ -73,3 +73,39 @@ def test_firefox_installs_the_xpi(built, tmp_path):
         ready = firefox.background_script("return background.caveatReady;")
     assert seen == {"version": VERSION, "config": {"serverUrl": SERVER_URL}, "listVersion": 42}
     assert ready is True
+
+
+@pytest.fixture
+def built_real(tmp_path) -> Path:
+    """The real extension/ with the curated list, as `make run` builds it."""
+    out = tmp_path / "out"
+    assert build.main(["--out", str(out)]) == 0
+    return out
+
+
+def test_chromium_starts_the_real_extension(built_real, playwright, tmp_path):
+    folder = built_real / "chrome"
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
+        args=[f"--disable-extensions-except={folder}", f"--load-extension={folder}", "--no-sandbox",
+              "--disable-background-networking", "--disable-component-update", "--no-first-run",
+              "--disable-sync"])
+    try:
+        worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert worker.url.endswith("/" + manifest["background"]["service_worker"])
+        assert worker.evaluate("chrome.runtime.getManifest().version") == VERSION
+    finally:
+        context.close()
+
+
+def test_firefox_installs_the_real_xpi(built_real, tmp_path):
+    xpi = built_real / f"caveat-firefox-{VERSION}.xpi"
+    with FirefoxBrowser(tmp_path / "profile", site_port=free_port()) as firefox:
+        installed = firefox.install_extension(xpi, temporary=True)
+        assert installed.addon_id == build.GECKO_ID
+        firefox.open_extension_page(installed, "options.html")
+        seen = firefox.extension_page_script(
+            "const r = await page.fetch(browser.runtime.getURL('data/config.json'));"
+            "return {version: browser.runtime.getManifest().version, config: JSON.parse(await r.text())};")
+    assert seen == {"version": VERSION, "config": {"serverUrl": build.DEFAULT_SERVER_URL}}
