@@ -26,8 +26,12 @@ export function isEntryDomain(text) {
   return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels.at(-1));
 }
 
-function isText(value) {
-  return typeof value === "string" && value.trim() !== "";
+// The server's limits (server/entries.py): a list that breaks them did not
+// come from a Caveat server, and would not fit the banner.
+const MAX = Object.freeze({ name: 200, summary: 500, details: 5000, title: 300, url: 2000, sources: 50 });
+
+function isText(value, max = Infinity) {
+  return typeof value === "string" && value.trim() !== "" && value.length <= max;
 }
 
 function isOptional(value, check) {
@@ -42,16 +46,18 @@ export function entryErrors(entry, where = "entry") {
   const errors = [];
   const bad = (field, what) => errors.push(`${where}.${field}: ${what}`);
   if (!isEntryDomain(entry.domain)) bad("domain", "must be a lowercase host name (punycode, no trailing dot)");
-  if (!isText(entry.name)) bad("name", "must be a non-empty string");
+  if (!isText(entry.name, MAX.name)) bad("name", `must be a non-empty string of at most ${MAX.name} characters`);
   if (!STATUSES.includes(entry.status)) bad("status", `must be one of ${STATUSES.join(", ")}`);
-  if (!isText(entry.summary)) bad("summary", "must be a non-empty string");
-  if (!isOptional(entry.details, (v) => typeof v === "string")) bad("details", "must be a string");
-  if (!Array.isArray(entry.sources) || entry.sources.length === 0) {
-    bad("sources", "must be a non-empty list");
+  if (!isText(entry.summary, MAX.summary)) bad("summary", `must be a non-empty string of at most ${MAX.summary} characters`);
+  if (!isOptional(entry.details, (v) => typeof v === "string" && v.length <= MAX.details)) {
+    bad("details", `must be a string of at most ${MAX.details} characters`);
+  }
+  if (!Array.isArray(entry.sources) || entry.sources.length === 0 || entry.sources.length > MAX.sources) {
+    bad("sources", `must be a list of 1 to ${MAX.sources} sources`);
   } else {
     entry.sources.forEach((s, i) => {
-      if (s === null || typeof s !== "object" || !isText(s.title)) bad(`sources[${i}].title`, "must be a non-empty string");
-      if (!isHttpUrl(s?.url)) bad(`sources[${i}].url`, "must be an http or https URL");
+      if (s === null || typeof s !== "object" || !isText(s.title, MAX.title)) bad(`sources[${i}].title`, "must be a non-empty string");
+      if (!isHttpUrl(s?.url) || s.url.length > MAX.url) bad(`sources[${i}].url`, "must be an http or https URL");
     });
   }
   if (!isOptional(entry.related, (v) => Array.isArray(v) && v.every(isEntryDomain))) {
@@ -113,7 +119,8 @@ export function validateListDocument(doc, { minVersion = null } = {}) {
  * Applies a delta from GET /api/v1/changes?since=V to a valid list and
  * returns a new list document (the input is not modified). The delta must
  * start at the list's version; the result is validated like a full list.
- * Delta shape: {"version": N, "upserted": [entries], "removed": [domains]}.
+ * Delta shape (server/storage.py changes_since):
+ * {"format": 1, "from": V, "version": N, "upserted": [entries], "removed": [domains]}.
  */
 export function applyDelta(list, delta) {
   if (delta === null || typeof delta !== "object" || Array.isArray(delta)) {
@@ -124,8 +131,8 @@ export function applyDelta(list, delta) {
   const removed = delta.removed ?? [];
   if (!isVersion(delta.version)) errors.push("delta.version: must be a non-negative integer");
   else if (delta.version < list.version) errors.push(`delta.version: ${delta.version} is older than ${list.version}`);
-  if (delta.since !== undefined && delta.since !== list.version) {
-    errors.push(`delta.since: ${delta.since} does not match the list version ${list.version}`);
+  if (delta.from !== undefined && delta.from !== list.version) {
+    errors.push(`delta.from: ${delta.from} does not match the list version ${list.version}`);
   }
   if (!Array.isArray(upserted)) errors.push("delta.upserted: must be a list");
   else errors.push(...entriesErrors(upserted, "upserted"));

@@ -92,7 +92,7 @@ test("applyDelta upserts, removes and sorts, without touching the input", () => 
   const before = list(5, [entry("b.example"), entry("c.example")]);
   const frozen = JSON.stringify(before);
   const after = applyDelta(before, {
-    since: 5,
+    from: 5,
     version: 7,
     upserted: [entry("a.example"), entry("c.example", { status: "unlawful" })],
     removed: ["b.example"],
@@ -105,14 +105,14 @@ test("applyDelta upserts, removes and sorts, without touching the input", () => 
 
 test("applyDelta with no changes keeps the list", () => {
   const before = list(5, [entry("a.example")]);
-  assert.deepEqual(applyDelta(before, { since: 5, version: 5, upserted: [], removed: [] }).entries, before.entries);
+  assert.deepEqual(applyDelta(before, { from: 5, version: 5, upserted: [], removed: [] }).entries, before.entries);
 });
 
 test("applyDelta rejects a malformed delta", () => {
   const before = list(5, [entry("a.example")]);
   assert.throws(() => applyDelta(before, null), ListError);
   assert.throws(() => applyDelta(before, { version: 4, upserted: [], removed: [] }), /older/);
-  assert.throws(() => applyDelta(before, { since: 3, version: 6, upserted: [], removed: [] }), /since/);
+  assert.throws(() => applyDelta(before, { from: 3, version: 6, upserted: [], removed: [] }), /from/);
   assert.throws(() => applyDelta(before, { version: 6, upserted: [entry("x.example", { status: 1 })], removed: [] }), /status/);
   assert.throws(() => applyDelta(before, { version: 6, upserted: [], removed: "a.example" }), /removed/);
 });
@@ -120,4 +120,10 @@ test("applyDelta rejects a malformed delta", () => {
 test("applyDelta that would empty the list is rejected", () => {
   const before = list(5, [entry("a.example")]);
   assert.throws(() => applyDelta(before, { version: 6, upserted: [], removed: ["a.example"] }), /non-empty/);
+});
+
+test("texts longer than the server allows are rejected", () => {
+  assert.throws(() => validateListDocument(list(1, [entry("a.example", { name: "x".repeat(201) })])), /name/);
+  assert.throws(() => validateListDocument(list(1, [entry("a.example", { summary: "x".repeat(501) })])), /summary/);
+  validateListDocument(list(1, [entry("a.example", { summary: "x".repeat(500) })]));
 });

@@ -1,0 +1,234 @@
+// Caveat's background (Chrome service worker, Firefox event page). It keeps
+// the list in storage.local, matches hosts locally, registers the banner for
+// listed hosts, sets the badge and answers the banner, popup and options.
+// Listeners are added synchronously at the top level, as MV3 requires; each
+// waits for `ready` (storage read, index built, banner registered).
+import { hostOfUrl, normalizeServerUrl, siteKey } from "./lib/hosts.js";
+import { validateListDocument } from "./lib/listdoc.js";
+import { buildIndex } from "./lib/matcher.js";
+import { api } from "./background/api.js";
+import { showBadge } from "./background/badge.js";
+import { postJson, SyncError } from "./background/fetching.js";
+import { registerBanner } from "./background/registration.js";
+import { read, readBundled, remove, serverUrl, trustedSites, write } from "./background/store.js";
+import { syncOnce } from "./background/sync.js";
+
+const SYNC_ALARM = "caveat-sync";
+const SYNC_PERIOD_MINUTES = 6 * 60;
+const SYNC_JITTER_MINUTES = 45;
+const MAX_COMMENT = 1000; // the server's REPORT_COMMENT_MAX
+
+let state = { list: null, index: buildIndex([]), trusted: new Set(), paused: false };
+
+/**
+ * Seeds storage from the bundled snapshot when no list is stored, or when an
+ * update bundles a newer snapshot than the bundled one held. A list from a
+ * server is not replaced: its versions count on another scale.
+ */
+async function seedFromBundle() {
+  const { list, seededFor, listOrigin } = await read("list", "seededFor", "listOrigin");
+  const version = api.runtime.getManifest().version;
+  if (list && seededFor === version) return;
+  try {
+    const bundled = validateListDocument(await readBundled("data/list.json"));
+    if (!list || (listOrigin === "bundle" && bundled.version > list.version)) {
+      await write({ list: bundled, etag: null, listOrigin: "bundle" });
+    }
+  } catch (err) {
+    // A package without a valid snapshot still works once the first sync lands.
+    console.error("Caveat: bundled list unusable:", err);
+  }
+  await write({ seededFor: version });
+}
+
+async function loadState() {
+  const { list, paused } = await read("list", "paused");
+  state = {
+    list: list ?? null,
+    index: buildIndex(list?.entries ?? []),
+    trusted: new Set(await trustedSites()),
+    paused: paused === true,
+  };
+}
+
+async function scheduleSync(delayInMinutes) {
+  await api.alarms.create(SYNC_ALARM, { delayInMinutes });
+}
+
+async function init() {
+  await seedFromBundle();
+  await loadState();
+  await registerBanner(state.list?.entries ?? []);
+  if (!(await api.alarms.get(SYNC_ALARM))) await scheduleSync(1 + Math.random() * 9);
+  return true;
+}
+
+const ready = init().catch((err) => {
+  console.error("Caveat: start-up failed:", err);
+  return false;
+});
+// Read by the end-to-end tests before their first navigation (a Promise).
+globalThis.caveatReady = ready;
+
+/** The entry to warn about on `url`, honouring pause and trusted sites. */
+function warningFor(url) {
+  const host = hostOfUrl(url);
+  const entry = host ? state.index.match(host) : null;
+  if (!entry || state.paused || state.trusted.has(siteKey(host))) return null;
+  return entry;
+}
+
+async function refreshBadges() {
+  const tabs = await api.tabs.query({});
+  await Promise.all(tabs.map((tab) => showBadge(tab.id, warningFor(tab.url))));
+}
+
+// One sync at a time: an alarm and a click on "sync now" share the same run.
+let running = null;
+function sync() {
+  running ??= (async () => {
+    try {
+      const outcome = await syncOnce();
+      if (outcome.changed) {
+        await loadState();
+        await registerBanner(state.list?.entries ?? []);
+        await refreshBadges();
+      }
+      return outcome.lastSync;
+    } finally {
+      running = null;
+    }
+  })();
+  return running;
+}
+
+async function setTrusted(site, trusted) {
+  const sites = new Set(await trustedSites());
+  if (trusted) sites.add(site);
+  else sites.delete(site);
+  await write({ trusted: [...sites].sort() });
+  state.trusted = sites;
+  await refreshBadges();
+}
+
+async function sendReport(host, comment) {
+  const base = await serverUrl();
+  const text = String(comment ?? "").trim().slice(0, MAX_COMMENT);
+  if (!text) return { ok: false, error: { code: "empty" } };
+  try {
+    const status = await postJson(`${base}/api/v1/reports`, { kind: "mistake", domain: host, comment: text });
+    return status === 202 || status === 200 || status === 201
+      ? { ok: true }
+      : { ok: false, error: { code: "http", detail: String(status) } };
+  } catch (err) {
+    return { ok: false, error: { code: err instanceof SyncError ? err.code : "unexpected", detail: err.detail ?? "" } };
+  }
+}
+
+async function describe(url) {
+  const host = hostOfUrl(url);
+  const entry = host ? state.index.match(host) : null;
+  const { lastSync, serverUrl: chosenServer } = await read("lastSync", "serverUrl");
+  return {
+    host,
+    site: host ? siteKey(host) : "",
+    entry,
+    trusted: host ? state.trusted.has(siteKey(host)) : false,
+    paused: state.paused,
+    trustedSites: [...state.trusted].sort(),
+    list: state.list
+      ? { version: state.list.version, generated: state.list.generated ?? null, count: state.list.entries.length }
+      : null,
+    lastSync: lastSync ?? null,
+    serverUrl: await serverUrl().catch(() => ""),
+    serverUrlChosen: Boolean(chosenServer),
+  };
+}
+
+function fromExtensionPage(sender) {
+  return sender.id === api.runtime.id && typeof sender.url === "string" && sender.url.startsWith(api.runtime.getURL(""));
+}
+
+function fromBanner(sender) {
+  return sender.id === api.runtime.id && sender.tab && sender.frameId === 0 && hostOfUrl(sender.url ?? sender.tab.url);
+}
+
+/** Messages from the banner (about the sender's own page) and from our pages. */
+async function handle(message, sender) {
+  await ready;
+  const type = message?.type;
+  if (fromBanner(sender)) {
+    const pageUrl = sender.url ?? sender.tab.url;
+    const host = hostOfUrl(pageUrl);
+    switch (type) {
+      case "getWarning":
+        return { entry: warningFor(pageUrl) };
+      case "trustThisSite":
+        await setTrusted(siteKey(host), true);
+        return { ok: true, site: siteKey(host) };
+      case "reportMistake":
+        return sendReport(host, message.comment);
+      default:
+        return { error: "unknown message" };
+    }
+  }
+  if (!fromExtensionPage(sender)) return { error: "not allowed" };
+  switch (type) {
+    case "describe":
+      return describe(message.url ?? "");
+    case "syncNow":
+      return { lastSync: await sync(), ...(await describe("")) };
+    case "setTrusted":
+      await setTrusted(siteKey(String(message.site ?? "")), message.trusted === true);
+      return describe(message.url ?? "");
+    case "setPaused":
+      state.paused = message.paused === true;
+      await write({ paused: state.paused });
+      await refreshBadges();
+      return describe("");
+    case "setServerUrl": {
+      if (message.serverUrl === null) {
+        await remove("serverUrl");
+        return { ok: true, serverUrl: await serverUrl() };
+      }
+      const url = normalizeServerUrl(message.serverUrl);
+      if (!url) return { ok: false, error: { code: "invalid_url" } };
+      await write({ serverUrl: url });
+      return { ok: true, serverUrl: url };
+    }
+    default:
+      return { error: "unknown message" };
+  }
+}
+
+api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  handle(message, sender).then(sendResponse, (err) => sendResponse({ error: String(err?.message ?? err) }));
+  return true; // the answer is sent asynchronously
+});
+
+api.tabs.onUpdated.addListener((tabId, change, tab) => {
+  if (change.url || change.status === "loading") {
+    ready.then(() => showBadge(tabId, warningFor(tab.url)));
+  }
+});
+
+api.tabs.onActivated.addListener(({ tabId }) => {
+  ready.then(async () => {
+    const tab = await api.tabs.get(tabId).catch(() => null);
+    if (tab) await showBadge(tabId, warningFor(tab.url));
+  });
+});
+
+api.alarms.onAlarm.addListener(async (alarm) => {
+  if (alarm.name !== SYNC_ALARM) return;
+  await ready;
+  await sync();
+  const jitter = (Math.random() * 2 - 1) * SYNC_JITTER_MINUTES;
+  await scheduleSync(SYNC_PERIOD_MINUTES + jitter);
+});
+
+api.runtime.onInstalled.addListener(() => {
+  // A new version may bundle a newer list: seedFromBundle (in init) compares
+  // versions; badges of tabs already open are set here.
+  ready.then(refreshBadges);
+});

@@ -1,0 +1,104 @@
+// HTTP for the list sync: a hard timeout and a size cap, so a slow or
+// hostile server can neither keep the service worker busy nor fill storage.
+
+export const FETCH_TIMEOUT_MS = 15_000;
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** A sync failure with a stable code the popup and options translate. */
+export class SyncError extends Error {
+  constructor(code, detail = "") {
+    super(detail ? `${code}: ${detail}` : code);
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/**
+ * GET `url` and return {status, headers, json}; json is undefined for bodies
+ * that are not read (304, 410). Throws SyncError for network errors,
+ * timeouts, oversized bodies and bodies that are not JSON.
+ */
+export async function getJson(url, { headers = {}, readBodyFor = [200] } = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+  try {
+    let res;
+    try {
+      res = await fetch(url, {
+        headers: { Accept: "application/json", ...headers },
+        signal: controller.signal,
+        cache: "no-cache",
+        credentials: "omit",
+        redirect: "follow",
+      });
+    } catch (err) {
+      throw controller.signal.aborted ? new SyncError("timeout") : new SyncError("network", String(err?.message ?? err));
+    }
+    if (!readBodyFor.includes(res.status)) {
+      res.body?.cancel().catch(() => {});
+      return { status: res.status, headers: res.headers, json: undefined };
+    }
+    const text = await readCapped(res, controller);
+    try {
+      return { status: res.status, headers: res.headers, json: JSON.parse(text) };
+    } catch {
+      throw new SyncError("not_json");
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readCapped(res, controller) {
+  const declared = Number(res.headers.get("Content-Length"));
+  if (declared > MAX_BODY_BYTES) {
+    controller.abort();
+    throw new SyncError("too_large");
+  }
+  const reader = res.body.getReader();
+  const chunks = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_BODY_BYTES) {
+        controller.abort();
+        throw new SyncError("too_large");
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof SyncError) throw err;
+    throw controller.signal.aborted ? new SyncError("timeout") : new SyncError("network", String(err?.message ?? err));
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(body);
+}
+
+/** POST a JSON body; returns the status. Used only for reports a person sends. */
+export async function postJson(url, body) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+      credentials: "omit",
+    });
+    res.body?.cancel().catch(() => {});
+    return res.status;
+  } catch (err) {
+    throw controller.signal.aborted ? new SyncError("timeout") : new SyncError("network", String(err?.message ?? err));
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,60 @@
+// One list sync against the configured server: a delta from
+// /api/v1/changes when a version is held (full list on 410/404), else the
+// full /api/v1/list with If-None-Match. The result replaces the stored list
+// only after it validates; any failure keeps the last good list.
+// Versions are per server: deltas and the "not older" rule apply only to a
+// list that came from the same server (`listOrigin`), not to the bundled
+// snapshot or a list from a server the person has since replaced.
+import { applyDelta, ListError, validateListDocument } from "../lib/listdoc.js";
+import { getJson, SyncError } from "./fetching.js";
+import { read, serverUrl, write } from "./store.js";
+
+async function fetchDelta(base, list) {
+  const url = `${base}/api/v1/changes?since=${encodeURIComponent(list.version)}`;
+  const res = await getJson(url);
+  // 410: too old for a delta; 404: a server or static host without deltas.
+  if (res.status === 410 || res.status === 404) return null;
+  if (res.status !== 200) throw new SyncError("http", String(res.status));
+  return applyDelta(list, res.json);
+}
+
+async function fetchFull(base, list, etag) {
+  const headers = list && etag ? { "If-None-Match": etag } : {};
+  const res = await getJson(`${base}/api/v1/list`, { headers });
+  if (res.status === 304 && list) return { list, etag };
+  if (res.status !== 200) throw new SyncError("http", String(res.status));
+  const fresh = validateListDocument(res.json, { minVersion: list ? list.version : null });
+  return { list: fresh, etag: res.headers.get("ETag") };
+}
+
+/**
+ * Runs one sync and records it as `lastSync`. Returns {lastSync, changed}.
+ * `changed` is true when a new list was stored.
+ */
+export async function syncOnce() {
+  const { list, etag, listOrigin } = await read("list", "etag", "listOrigin");
+  let outcome;
+  try {
+    const base = await serverUrl();
+    if (!base) throw new SyncError("no_server");
+    const sameServer = Boolean(list) && listOrigin === base;
+    let next = sameServer ? await fetchDelta(base, list) : null;
+    let nextEtag = null;
+    if (!next) ({ list: next, etag: nextEtag } = await fetchFull(base, sameServer ? list : null, sameServer ? etag : null));
+    const changed =
+      !sameServer || next.version !== list.version || JSON.stringify(next.entries) !== JSON.stringify(list.entries);
+    if (changed) await write({ list: next, etag: nextEtag, listOrigin: base });
+    else if (nextEtag && nextEtag !== etag) await write({ etag: nextEtag });
+    outcome = { lastSync: { at: new Date().toISOString(), ok: true, version: next.version }, changed };
+  } catch (err) {
+    const error =
+      err instanceof SyncError
+        ? { code: err.code, detail: err.detail }
+        : err instanceof ListError
+          ? { code: "invalid_list", detail: err.message }
+          : { code: "unexpected", detail: String(err?.message ?? err) };
+    outcome = { lastSync: { at: new Date().toISOString(), ok: false, version: list?.version ?? null, error }, changed: false };
+  }
+  await write({ lastSync: outcome.lastSync });
+  return outcome;
+}

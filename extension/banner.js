@@ -1,0 +1,361 @@
+// Caveat's warning banner. Registered by the background only for listed
+// hosts and run at document_start; it asks the background for this page's
+// entry (which also honours pause and the person's trusted sites) and, if
+// there is one, shows it at the top of the page inside a closed shadow root.
+// Every text is set with textContent; links are http(s) only.
+(() => {
+  "use strict";
+  const api = globalThis.browser ?? globalThis.chrome;
+  const RUN_MARK = Symbol.for("caveat.banner.ran");
+  if (globalThis[RUN_MARK]) return; // injected twice into one document
+  globalThis[RUN_MARK] = true;
+
+  const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
+  const MAX_REPAIRS_PER_SECOND = 30;
+  const HOST_STYLE = [
+    "all: initial",
+    "display: block",
+    "position: fixed",
+    "top: 0",
+    "left: 0",
+    "right: 0",
+    "width: 100%",
+    "height: auto",
+    "margin: 0",
+    "padding: 0",
+    "border: 0",
+    "z-index: 2147483647",
+    "visibility: visible",
+    "opacity: 1",
+    "transform: none",
+    "clip-path: none",
+    "filter: none",
+    "pointer-events: auto",
+    "contain: layout style",
+  ]
+    .map((rule) => `${rule} !important;`)
+    .join(" ");
+
+  const CSS = `
+    :host { all: initial; }
+    .bar {
+      --bg: #fff4e5; --fg: #1a1a1a; --muted: #4a4a4a; --accent: #b34700;
+      --btn-bg: #ffffff; --btn-fg: #1a1a1a; --btn-border: #6b6b6b; --focus: #1a5fb4; --link: #0b4fa0;
+      box-sizing: border-box; width: 100%; max-height: 80vh; overflow: auto;
+      background: var(--bg); color: var(--fg);
+      border-bottom: 4px solid var(--accent); box-shadow: 0 2px 8px rgba(0,0,0,.25);
+      font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+      padding: 10px 16px; text-align: start;
+    }
+    .bar[data-status="unlawful"] { --accent: #b00020; }
+    .bar[data-status="defunct"] { --accent: #4a4a4a; }
+    @media (prefers-color-scheme: dark) {
+      .bar {
+        --bg: #241a10; --fg: #f4f4f4; --muted: #d0d0d0; --accent: #ffb366;
+        --btn-bg: #3a2c1e; --btn-fg: #f4f4f4; --btn-border: #b0b0b0; --focus: #99c1f1; --link: #9ccbff;
+      }
+      .bar[data-status="unlawful"] { --accent: #ff8a80; }
+      .bar[data-status="defunct"] { --accent: #bdbdbd; }
+    }
+    .row { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; }
+    .mark { flex: none; width: 28px; height: 28px; border-radius: 50%; background: var(--accent); color: var(--bg);
+      font-weight: 700; font-size: 18px; line-height: 28px; text-align: center; }
+    .text { flex: 1 1 320px; min-width: 0; }
+    .headline { display: block; font-weight: 700; font-size: 15px; margin: 0; }
+    p { margin: 2px 0 0; }
+    .meta { color: var(--muted); font-size: 13px; }
+    .actions { display: flex; flex-wrap: wrap; gap: 6px; }
+    button {
+      font: inherit; font-size: 13px; cursor: pointer; padding: 5px 10px; border-radius: 4px;
+      background: var(--btn-bg); color: var(--btn-fg); border: 1px solid var(--btn-border);
+    }
+    button:hover { border-color: var(--fg); }
+    button:disabled { opacity: .6; cursor: default; }
+    button:focus-visible, a:focus-visible, textarea:focus-visible {
+      outline: 3px solid var(--focus); outline-offset: 2px;
+    }
+    .panel { margin-top: 10px; padding-top: 8px; border-top: 1px solid var(--btn-border); }
+    .panel[hidden] { display: none; }
+    .details-text { white-space: pre-line; }
+    h2 { font-size: 14px; margin: 8px 0 2px; }
+    ul { margin: 2px 0; padding-inline-start: 20px; }
+    a { color: var(--link); }
+    .host { color: var(--muted); font-size: 12px; }
+    label { display: block; margin-bottom: 4px; }
+    textarea { box-sizing: border-box; width: 100%; max-width: 640px; min-height: 64px; font: inherit;
+      background: var(--btn-bg); color: var(--btn-fg); border: 1px solid var(--btn-border); border-radius: 4px; padding: 6px; }
+    .form-actions { display: flex; gap: 6px; margin-top: 6px; }
+    .disclaimer { color: var(--muted); font-size: 12px; margin-top: 8px; }
+  `;
+
+  function el(tag, props = {}, children = []) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  function isHttpUrl(text) {
+    try {
+      const u = new URL(text);
+      return u.protocol === "http:" || u.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }
+
+  function formatDate(isoDate) {
+    const when = new Date(`${isoDate}T00:00:00Z`);
+    if (!isoDate || Number.isNaN(when.getTime())) return "";
+    try {
+      return new Intl.DateTimeFormat(api.i18n.getUILanguage(), { dateStyle: "long", timeZone: "UTC" }).format(when);
+    } catch {
+      return isoDate;
+    }
+  }
+
+  function send(message) {
+    return api.runtime.sendMessage(message);
+  }
+
+  /** Builds the banner for `entry`; returns {host, bar}. */
+  function buildBanner(entry, actions) {
+    const host = document.createElement("div");
+    host.setAttribute("data-caveat-banner", "");
+    host.setAttribute("data-caveat-domain", entry.domain);
+    host.setAttribute("style", HOST_STYLE);
+    const root = host.attachShadow({ mode: "closed" });
+    root.append(el("style", { text: CSS }));
+
+    const status = t(`status_${entry.status}`);
+    const reviewed = entry.reviewed ? formatDate(entry.reviewed) : "";
+    const detailsId = "caveat-details";
+    const reportId = "caveat-report";
+
+    const detailsButton = el("button", { type: "button", "aria-expanded": "false", "aria-controls": detailsId, text: t("bannerDetails") });
+    const reportButton = el("button", { type: "button", "aria-expanded": "false", "aria-controls": reportId, text: t("bannerReport") });
+    const trustButton = el("button", { type: "button", text: t("bannerTrust") });
+    const dismissButton = el("button", { type: "button", title: t("bannerDismissTitle"), text: t("bannerDismiss") });
+
+    const sources = el(
+      "ul",
+      {},
+      (entry.sources ?? []).filter((s) => isHttpUrl(s?.url)).map((s) => {
+        const link = el("a", { href: s.url, target: "_blank", rel: "noopener noreferrer", text: s.title });
+        return el("li", {}, [link, document.createTextNode(" "), el("span", { class: "host", text: `(${new URL(s.url).hostname})` })]);
+      }),
+    );
+    const related = Array.isArray(entry.related) && entry.related.length ? el("p", { text: t("bannerRelated", [entry.related.join(", ")]) }) : null;
+    const details = el("div", { class: "panel", id: detailsId, hidden: "" }, [
+      entry.details ? el("p", { class: "details-text", text: entry.details }) : null,
+      related,
+      el("h2", { text: t("bannerSources") }),
+      sources,
+      el("p", { class: "disclaimer", text: t("bannerDisclaimer") }),
+    ]);
+
+    const comment = el("textarea", { id: "caveat-comment", maxlength: "1000" });
+    const sendButton = el("button", { type: "submit", text: t("bannerReportSend") });
+    const cancelButton = el("button", { type: "button", text: t("bannerReportCancel") });
+    const result = el("p", { role: "status" });
+    const report = el("form", { class: "panel", id: reportId, hidden: "" }, [
+      el("label", { for: "caveat-comment", text: t("bannerReportPrompt") }),
+      comment,
+      el("div", { class: "form-actions" }, [sendButton, cancelButton]),
+      result,
+    ]);
+
+    const bar = el("div", { class: "bar", role: "alert", lang: api.i18n.getUILanguage(), "data-status": entry.status }, [
+      el("div", { class: "row" }, [
+        el("span", { class: "mark", "aria-hidden": "true", text: "!" }),
+        el("div", { class: "text" }, [
+          el("strong", { class: "headline", text: t(`bannerHeadline_${entry.status}`, [entry.name]) }),
+          el("p", { class: "summary", text: entry.summary }),
+          el("p", { class: "meta", text: reviewed ? `${status} · ${t("bannerReviewed", [reviewed])}` : status }),
+        ]),
+        el("div", { class: "actions" }, [detailsButton, reportButton, trustButton, dismissButton]),
+      ]),
+      details,
+      report,
+    ]);
+    root.append(bar);
+
+    function toggle(panel, button, open = panel.hidden) {
+      panel.hidden = !open;
+      button.setAttribute("aria-expanded", String(open));
+    }
+    detailsButton.addEventListener("click", () => toggle(details, detailsButton));
+    reportButton.addEventListener("click", () => {
+      toggle(report, reportButton);
+      if (!report.hidden) comment.focus();
+    });
+    cancelButton.addEventListener("click", () => {
+      toggle(report, reportButton, false);
+      reportButton.focus();
+    });
+    report.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!comment.value.trim()) {
+        result.textContent = t("bannerReportEmpty");
+        comment.focus();
+        return;
+      }
+      sendButton.disabled = true;
+      result.textContent = t("bannerReportSending");
+      const answer = await actions.report(comment.value).catch((err) => ({ ok: false, error: { code: String(err) } }));
+      if (answer?.ok) {
+        result.textContent = t("bannerReportSent");
+        comment.value = "";
+      } else {
+        result.textContent = t("bannerReportFailed", [answer?.error?.detail || answer?.error?.code || "?"]);
+        sendButton.disabled = false;
+      }
+    });
+    trustButton.addEventListener("click", () => actions.trust());
+    dismissButton.addEventListener("click", () => actions.dismiss());
+    return { host, bar };
+  }
+
+  /**
+   * Keeps the banner attached, visible and last in <html> while the page
+   * tries to remove, hide or cover it. Repairs run at most once per frame and
+   * at most MAX_REPAIRS_PER_SECOND times a second, so a page fighting back in
+   * a loop cannot make this script spin.
+   */
+  function guard(host) {
+    const allowed = new Set(["data-caveat-banner", "data-caveat-domain", "style"]);
+    const domain = host.getAttribute("data-caveat-domain");
+    let pending = false;
+    let windowStart = 0;
+    let repairsInWindow = 0;
+    let stopped = false;
+
+    function repair() {
+      pending = false;
+      if (stopped) return;
+      const now = Date.now();
+      if (now - windowStart > 1000) {
+        windowStart = now;
+        repairsInWindow = 0;
+      }
+      if (++repairsInWindow > MAX_REPAIRS_PER_SECOND) {
+        schedule(1000);
+        return;
+      }
+      for (const name of host.getAttributeNames()) if (!allowed.has(name)) host.removeAttribute(name);
+      if (host.getAttribute("style") !== HOST_STYLE) host.setAttribute("style", HOST_STYLE);
+      if (host.getAttribute("data-caveat-domain") !== domain) host.setAttribute("data-caveat-domain", domain);
+      if (!host.hasAttribute("data-caveat-banner")) host.setAttribute("data-caveat-banner", "");
+      const root = document.documentElement;
+      if (root && (host.parentNode !== root || root.lastElementChild !== host)) root.append(host);
+      reserveSpace(host);
+    }
+
+    function schedule(delay = 0) {
+      if (pending || stopped) return;
+      pending = true;
+      if (delay) setTimeout(repair, delay);
+      else {
+        // rAF does not run in background tabs; the timeout covers them.
+        let done = false;
+        const once = () => {
+          if (!done) {
+            done = true;
+            repair();
+          }
+        };
+        requestAnimationFrame(once);
+        setTimeout(once, 100);
+      }
+    }
+
+    const observer = new MutationObserver(() => schedule());
+    function observe() {
+      observer.disconnect();
+      observer.observe(document, { childList: true }); // <html> itself replaced
+      if (document.documentElement) observer.observe(document.documentElement, { childList: true });
+      observer.observe(host, { attributes: true });
+    }
+    observe();
+    // A new <html> needs observing too.
+    const rootWatcher = new MutationObserver(() => {
+      observe();
+      schedule();
+    });
+    rootWatcher.observe(document, { childList: true });
+
+    return () => {
+      stopped = true;
+      observer.disconnect();
+      rootWatcher.disconnect();
+    };
+  }
+
+  // Push the page down by the banner's height so its own header stays visible.
+  let savedMargin = null;
+  let resizeObserver = null;
+  function reserveSpace(host) {
+    const root = document.documentElement;
+    if (!root) return;
+    if (savedMargin === null) {
+      savedMargin = { value: root.style.getPropertyValue("margin-top"), priority: root.style.getPropertyPriority("margin-top") };
+    }
+    const height = Math.ceil(host.getBoundingClientRect().height);
+    const wanted = `${height}px`;
+    if (root.style.getPropertyValue("margin-top") !== wanted) root.style.setProperty("margin-top", wanted, "important");
+    if (!resizeObserver) {
+      resizeObserver = new ResizeObserver(() => reserveSpace(host));
+      resizeObserver.observe(host);
+    }
+  }
+  function releaseSpace() {
+    resizeObserver?.disconnect();
+    resizeObserver = null;
+    const root = document.documentElement;
+    if (root && savedMargin) root.style.setProperty("margin-top", savedMargin.value, savedMargin.priority);
+    savedMargin = null;
+  }
+
+  function whenRootExists() {
+    if (document.documentElement) return Promise.resolve();
+    return new Promise((resolve) => {
+      const watcher = new MutationObserver(() => {
+        if (document.documentElement) {
+          watcher.disconnect();
+          resolve();
+        }
+      });
+      watcher.observe(document, { childList: true });
+    });
+  }
+
+  async function show() {
+    const answer = await send({ type: "getWarning" });
+    const entry = answer?.entry;
+    if (!entry) return;
+    await whenRootExists();
+    let stopGuard = () => {};
+    const remove = () => {
+      stopGuard();
+      built.host.remove();
+      releaseSpace();
+    };
+    const built = buildBanner(entry, {
+      dismiss: remove,
+      trust: async () => {
+        const result = await send({ type: "trustThisSite" });
+        if (result?.ok) remove();
+      },
+      report: (comment) => send({ type: "reportMistake", comment }),
+    });
+    document.documentElement.append(built.host);
+    reserveSpace(built.host);
+    stopGuard = guard(built.host);
+  }
+
+  show().catch((err) => console.error("Caveat banner:", err));
+})();

@@ -1,0 +1,87 @@
+// Options: the list server, sync status and "sync now", the sites the person
+// chose not to be warned on, pause, and what Caveat sends to whom.
+import { normalizeServerUrl } from "./lib/hosts.js";
+import { describeAge, describeError, element, localizePage, send, t } from "./ui/common.js";
+
+const $ = (id) => document.getElementById(id);
+
+function renderStatus(state) {
+  $("server-url").value = state.serverUrl ?? "";
+  $("list-status").textContent = state.list
+    ? t("optionsListStatus", [String(state.list.version), String(state.list.count), describeAge(state.list.generated)])
+    : t("popupNoList");
+  const last = state.lastSync;
+  const lastSync = $("last-sync");
+  lastSync.className = last && !last.ok ? "error" : "muted";
+  lastSync.textContent = !last
+    ? t("optionsNeverSynced")
+    : last.ok
+      ? t("optionsLastSyncOk", [describeAge(last.at)])
+      : t("optionsLastSyncFailed", [describeAge(last.at), describeError(last.error)]);
+  $("paused").checked = state.paused;
+  renderTrusted(state.trustedSites ?? []);
+}
+
+function renderTrusted(sites) {
+  const list = $("trusted-list");
+  list.replaceChildren(
+    ...sites.map((site) => {
+      const button = element("button", { type: "button", "aria-label": t("optionsTrustedRemoveLabel", [site]), text: t("optionsTrustedRemove") });
+      button.addEventListener("click", async () => renderStatus(await send({ type: "setTrusted", site, trusted: false })));
+      return element("li", { "data-site": site }, [element("span", { class: "site", text: site }), button]);
+    }),
+  );
+  $("trusted-empty").hidden = sites.length > 0;
+}
+
+async function saveServer(event) {
+  event.preventDefault();
+  const result = $("server-result");
+  const url = normalizeServerUrl($("server-url").value);
+  if (!url) {
+    result.className = "error";
+    result.textContent = t("error_invalid_url");
+    $("server-url").setAttribute("aria-invalid", "true");
+    return;
+  }
+  $("server-url").removeAttribute("aria-invalid");
+  const answer = await send({ type: "setServerUrl", serverUrl: url });
+  result.className = answer.ok ? "ok" : "error";
+  result.textContent = answer.ok ? t("optionsServerSaved") : describeError(answer.error);
+  if (answer.ok) $("server-url").value = answer.serverUrl;
+}
+
+async function resetServer() {
+  const answer = await send({ type: "setServerUrl", serverUrl: null });
+  $("server-url").value = answer.serverUrl ?? "";
+  $("server-result").className = "ok";
+  $("server-result").textContent = t("optionsServerSaved");
+}
+
+async function syncNow() {
+  const button = $("sync-now");
+  const result = $("sync-result");
+  button.disabled = true;
+  result.className = "muted";
+  result.textContent = t("optionsSyncing");
+  try {
+    const state = await send({ type: "syncNow" });
+    renderStatus(state);
+    const last = state.lastSync;
+    result.className = last.ok ? "ok" : "error";
+    result.textContent = last.ok ? t("optionsSyncOk", [String(last.version)]) : t("optionsSyncFailed", [describeError(last.error)]);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function main() {
+  localizePage();
+  renderStatus(await send({ type: "describe" }));
+  $("server-form").addEventListener("submit", saveServer);
+  $("server-reset").addEventListener("click", resetServer);
+  $("sync-now").addEventListener("click", syncNow);
+  $("paused").addEventListener("change", async (event) => renderStatus(await send({ type: "setPaused", paused: event.target.checked })));
+}
+
+main();

@@ -1,0 +1,73 @@
+// The toolbar popup: this tab's site (listed or not), the list's version and
+// age, the last sync error, and a way to grant host access when it is missing.
+import { api, describeAge, describeError, element, localizePage, send, t } from "./ui/common.js";
+
+const hostPatterns = api.runtime.getManifest().host_permissions ?? [];
+
+async function activeTabUrl() {
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  return tab?.url ?? "";
+}
+
+function renderSite(section, state) {
+  section.replaceChildren();
+  if (!state.host) {
+    section.append(element("p", { class: "muted", text: t("popupNoSite") }));
+    return;
+  }
+  if (!state.entry) {
+    section.append(element("p", { text: t("popupNotListed", [state.host]) }));
+    return;
+  }
+  const entry = state.entry;
+  section.append(
+    element("p", { class: "status", text: t(`bannerHeadline_${entry.status}`, [entry.name]) }),
+    element("p", { text: entry.summary }),
+    entry.reviewed ? element("p", { class: "muted", text: t("bannerReviewed", [entry.reviewed]) }) : null,
+  );
+  if (state.paused) section.append(element("p", { class: "muted", text: t("popupPaused") }));
+  if (state.trusted) {
+    const undo = element("button", { type: "button", text: t("popupUntrust") });
+    undo.addEventListener("click", async () => {
+      renderSite(section, await send({ type: "setTrusted", site: state.site, trusted: false, url: state.url }));
+    });
+    section.append(element("p", { class: "muted", text: t("popupTrusted", [state.site]) }), undo);
+  }
+}
+
+function renderList(state) {
+  const version = document.getElementById("list-version");
+  version.textContent = state.list
+    ? t("popupListVersion", [String(state.list.version), describeAge(state.list.generated)])
+    : t("popupNoList");
+  const error = document.getElementById("sync-error");
+  const failed = state.lastSync && !state.lastSync.ok;
+  error.hidden = !failed;
+  error.textContent = failed ? t("popupLastSyncError", [describeError(state.lastSync.error), describeAge(state.lastSync.at)]) : "";
+}
+
+async function renderAccess() {
+  const granted = await api.permissions.contains({ origins: hostPatterns });
+  document.getElementById("access").hidden = granted;
+}
+
+async function main() {
+  localizePage();
+  const url = await activeTabUrl();
+  const state = { ...(await send({ type: "describe", url })), url };
+  renderSite(document.getElementById("site"), state);
+  renderList(state);
+  await renderAccess();
+  document.getElementById("grant").addEventListener("click", async () => {
+    // permissions.request must run straight from the click (a user gesture).
+    await api.permissions.request({ origins: hostPatterns }).catch(() => false);
+    await renderAccess();
+  });
+  document.getElementById("open-options").addEventListener("click", (event) => {
+    event.preventDefault();
+    api.runtime.openOptionsPage();
+    window.close();
+  });
+}
+
+main();

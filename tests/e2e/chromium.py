@@ -1,0 +1,194 @@
+"""Debian's Chromium with the built extension, through Playwright's persistent
+context (``launch()`` cannot load extensions). Hostnames are mapped to the
+local site server with ``--host-resolver-rules``; loopback stays direct so the
+extension reaches the Caveat server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+CHROMIUM = Path(os.environ.get("CAVEAT_CHROMIUM", "/usr/lib/chromium/chromium"))
+BANNER = "[data-caveat-banner]"
+
+
+def chromium_args(extension: Path, site_port: int) -> list[str]:
+    return [
+        f"--disable-extensions-except={extension}",
+        f"--load-extension={extension}",
+        f"--host-resolver-rules=MAP * 127.0.0.1:{site_port}, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+        "--no-sandbox",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-default-apps",
+        "--disable-domain-reliability",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-sync",
+        "--disable-quic",
+        "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication",
+    ]
+
+
+class ChromiumExtension:
+    """One Chromium on one profile with the extension loaded.
+
+    ``ctx`` (BrowserContext), ``sw`` (the background service worker) and
+    ``ext_id`` are set by ``start()``; ``restart()`` closes and relaunches on
+    the same profile, as a person quitting and reopening the browser would.
+    """
+
+    def __init__(self, playwright, extension: Path, profile: Path, site_port: int):
+        assert CHROMIUM.is_file(), (
+            f"Chromium is not installed at {CHROMIUM}: install Debian's chromium package "
+            "(make test does); end-to-end tests cannot run without it")
+        self.playwright = playwright
+        self.extension = extension
+        self.profile = profile
+        self.site_port = site_port
+        self.ctx = None
+        self.sw = None
+        self.ext_id = ""
+
+    def start(self) -> "ChromiumExtension":
+        self.ctx = self.playwright.chromium.launch_persistent_context(
+            str(self.profile), executable_path=str(CHROMIUM), headless=True,
+            args=chromium_args(self.extension, self.site_port))
+        self.ctx.set_default_timeout(15_000)
+        self.sw = self.ctx.service_workers[0] if self.ctx.service_workers else self.ctx.wait_for_event("serviceworker")
+        self.ext_id = self.sw.url.split("/")[2]
+        self.wait_ready()
+        return self
+
+    def wait_ready(self) -> None:
+        """Wait for the background to finish start-up (storage, index, banner registration)."""
+        assert self.background("globalThis.caveatReady") is True, "the extension's background failed to start"
+
+    def background(self, expression: str):
+        """Evaluate in the service worker, restarting the lookup if Chromium stopped it."""
+        for _ in range(3):
+            try:
+                return self.sw.evaluate(expression)
+            except Exception as err:  # the worker was stopped: wake it through an extension page
+                if "Target" not in str(err) and "closed" not in str(err):
+                    raise
+                page = self.ctx.new_page()
+                page.goto(self.url("options.html"))
+                self.sw = self.ctx.service_workers[0] if self.ctx.service_workers else self.ctx.wait_for_event("serviceworker")
+                page.close()
+        raise AssertionError("cannot reach the extension's service worker")
+
+    def storage(self, *keys: str) -> dict:
+        return self.background(f"chrome.storage.local.get({list(keys)!r})")
+
+    def url(self, path: str) -> str:
+        return f"chrome-extension://{self.ext_id}/{path}"
+
+    def close(self) -> None:
+        if self.ctx is not None:
+            self.ctx.close()
+            self.ctx = None
+
+    def restart(self) -> None:
+        self.close()
+        self.start()
+
+    def open(self, url: str):
+        page = self.ctx.new_page()
+        page.goto(url, wait_until="load")
+        return page
+
+
+def banner_text(ctx, page) -> str:
+    """The visible text inside the banner's closed shadow root, read through CDP."""
+    cdp = ctx.new_cdp_session(page)
+    try:
+        doc = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
+        texts: list[str] = []
+
+        def walk(node, inside: bool, in_style: bool = False):
+            attrs = node.get("attributes") or []
+            is_host = "data-caveat-banner" in attrs[::2]
+            inside = inside or is_host
+            name = node.get("nodeName", "")
+            if inside and node.get("nodeType") == 3 and not in_style:
+                texts.append(node.get("nodeValue", ""))
+            for key in ("children", "shadowRoots"):
+                for child in node.get(key) or []:
+                    walk(child, inside, in_style or name == "STYLE")
+
+        walk(doc["root"], False)
+        return " ".join(t.strip() for t in texts if t.strip())
+    finally:
+        cdp.detach()
+
+
+def banner_nodes(ctx, page, node_name: str) -> list[dict]:
+    """Elements named ``node_name`` (e.g. "A") inside the banner's shadow root, with attributes and text."""
+    cdp = ctx.new_cdp_session(page)
+    try:
+        doc = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
+        found: list[dict] = []
+
+        def text_of(node) -> str:
+            if node.get("nodeType") == 3:
+                return node.get("nodeValue", "")
+            return "".join(text_of(c) for c in node.get("children") or [])
+
+        def walk(node, inside: bool):
+            attrs = node.get("attributes") or []
+            inside = inside or "data-caveat-banner" in attrs[::2]
+            if inside and node.get("nodeName") == node_name.upper():
+                found.append({"attributes": dict(zip(attrs[::2], attrs[1::2])), "text": text_of(node)})
+            for key in ("children", "shadowRoots"):
+                for child in node.get(key) or []:
+                    walk(child, inside)
+
+        walk(doc["root"], False)
+        return found
+    finally:
+        cdp.detach()
+
+
+def click_in_banner(ctx, page, node_name: str, text: str) -> None:
+    """Click the banner's element (e.g. a BUTTON) whose text is ``text``, as a person would (real mouse)."""
+    cdp = ctx.new_cdp_session(page)
+    try:
+        doc = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
+        target = None
+
+        def text_of(node) -> str:
+            if node.get("nodeType") == 3:
+                return node.get("nodeValue", "")
+            return "".join(text_of(c) for c in node.get("children") or [])
+
+        def walk(node, inside: bool):
+            nonlocal target
+            attrs = node.get("attributes") or []
+            inside = inside or "data-caveat-banner" in attrs[::2]
+            if inside and target is None and node.get("nodeName") == node_name.upper() and text_of(node).strip() == text:
+                target = node
+            for key in ("children", "shadowRoots"):
+                for child in node.get(key) or []:
+                    walk(child, inside)
+
+        walk(doc["root"], False)
+        assert target is not None, f"no {node_name} {text!r} in the banner"
+        box = cdp.send("DOM.getBoxModel", {"backendNodeId": target["backendNodeId"]})["model"]["content"]
+        x = (box[0] + box[2]) / 2
+        y = (box[1] + box[5]) / 2
+    finally:
+        cdp.detach()
+    page.mouse.click(x, y)
+
+
+def wait_until(condition, timeout: float = 10.0, interval: float = 0.1, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {message}")
+        time.sleep(interval)

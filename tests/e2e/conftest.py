@@ -1,0 +1,59 @@
+"""Shared, browser-neutral fixtures for the end-to-end tests.
+
+- ``site_server``: the local stand-in for every website (``sites.SiteServer``);
+- ``caveat_server``: the real Flask app on a temporary SQLite database
+  (``caveat_server.CaveatServer``), loaded with ``entries.base_entries()``;
+- ``build_extension``: runs ``build.main`` into a temporary folder and returns
+  the unpacked extension for one browser.
+
+Chromium-specific helpers live in ``chromium.py``; Firefox's in
+``firefox_harness.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import build
+from tests.e2e.caveat_server import CaveatServer
+from tests.e2e.entries import base_entries, list_document
+from tests.e2e.sites import SiteServer
+
+
+@pytest.fixture(scope="session")
+def site_server():
+    server = SiteServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def caveat_server(tmp_path_factory):
+    """A fresh lookup server per test module (tests in a module may publish entries)."""
+    server = CaveatServer(tmp_path_factory.mktemp("caveat-db") / "caveat.db", base_entries()).start()
+    yield server
+    server.stop()
+
+
+def run_build(browser: str, out: Path, list_doc: dict, server_url: str) -> Path:
+    """Build the extension with build.py, as a release would, and return dist/<browser>/."""
+    out.mkdir(parents=True, exist_ok=True)
+    list_file = out / "list.json"
+    list_file.write_text(json.dumps(list_doc), encoding="utf-8")
+    code = build.main(["--browser", browser, "--out", str(out), "--list", str(list_file), "--server-url", server_url])
+    assert code == 0, f"build.py failed with exit code {code}"
+    unpacked = out / browser
+    assert (unpacked / "manifest.json").is_file() and (unpacked / "data" / "list.json").is_file()
+    return unpacked
+
+
+@pytest.fixture(scope="module")
+def build_extension(tmp_path_factory):
+    """``build_extension(browser, server_url, list_doc=None)`` -> unpacked extension folder."""
+    def _build(browser: str, server_url: str, list_doc: dict | None = None) -> Path:
+        doc = list_doc if list_doc is not None else list_document(base_entries())
+        return run_build(browser, tmp_path_factory.mktemp(f"dist-{browser}"), doc, server_url)
+    return _build

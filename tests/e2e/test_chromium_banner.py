@@ -1,0 +1,131 @@
+"""The banner in Debian's Chromium, with the extension as build.py packages it:
+where it appears (listed host, subdomain, IDN) and where it never does."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.chromium import BANNER, ChromiumExtension, banner_nodes, banner_text, wait_until
+from tests.e2e.entries import IDN, LISTED, SHOP_TEST
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def chromium(playwright, build_extension, caveat_server, site_server, tmp_path_factory):
+    extension = build_extension("chrome", caveat_server.url)
+    browser = ChromiumExtension(playwright, extension, tmp_path_factory.mktemp("profile"), site_server.port).start()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    pages = []
+
+    def _open(url):
+        p = chromium.open(url)
+        pages.append(p)
+        return p
+
+    yield _open
+    for p in pages:
+        p.close()
+
+
+@pytest.mark.parametrize("host, domain", [
+    (LISTED, LISTED),
+    (f"www.{LISTED}", LISTED),
+    (f"eu.checkout.{LISTED}", LISTED),
+    (IDN, IDN),
+    (f"www.{IDN}", IDN),
+    (SHOP_TEST, SHOP_TEST),
+])
+def test_banner_on_listed_host(chromium, page, host, domain):
+    p = page(f"http://{host}/")
+    banner = p.locator(BANNER)
+    expect(banner).to_have_count(1)
+    expect(banner).to_have_attribute("data-caveat-domain", domain)
+    expect(banner).to_be_visible()
+
+
+def test_banner_on_idn_typed_in_unicode(chromium, page):
+    p = page("http://mp3-spärks.example/")
+    expect(p.locator(BANNER)).to_have_attribute("data-caveat-domain", IDN)
+
+
+@pytest.mark.parametrize("host", [
+    "unlisted.example",
+    f"notlisted-{LISTED}",
+    f"not{LISTED}",
+    f"{LISTED}.evil.test",
+    f"www.{SHOP_TEST}",  # that entry covers the exact host only
+    "example.test",
+])
+def test_no_banner_on_unlisted_host(chromium, page, host):
+    p = page(f"http://{host}/")
+    # The page has loaded (its own header is there); the banner would have
+    # landed at document_start, long before the load event.
+    expect(p.locator("#site-header")).to_be_visible()
+    p.wait_for_timeout(300)
+    expect(p.locator(BANNER)).to_have_count(0)
+
+
+def test_no_content_script_on_unlisted_pages(chromium):
+    """The banner's script is registered only for listed hosts' patterns."""
+    scripts = chromium.background("chrome.scripting.getRegisteredContentScripts()")
+    assert len(scripts) == 1
+    assert scripts[0]["runAt"] == "document_start" and scripts[0]["allFrames"] is False
+    assert sorted(scripts[0]["matches"]) == sorted([
+        f"*://{LISTED}/*", f"*://*.{LISTED}/*", f"*://{IDN}/*", f"*://*.{IDN}/*", f"*://{SHOP_TEST}/*"])
+
+
+def test_banner_shows_the_entry(chromium, page):
+    p = page(f"http://www.{LISTED}/")
+    expect(p.locator(BANNER)).to_have_count(1)
+    text = banner_text(chromium.ctx, p)
+    assert "the legality of AllOfMP3 is disputed" in text
+    assert "sells music downloads under licences" in text
+    assert "Legality disputed" in text
+    assert "sources last checked on October 1, 2026" in text
+    for label in ("Details and sources", "Report a mistake", "Don’t warn me again for this site", "Dismiss"):
+        assert label in text
+    alert = [n for n in banner_nodes(chromium.ctx, p, "DIV") if n["attributes"].get("role") == "alert"]
+    assert len(alert) == 1
+
+
+def test_banner_before_the_page_finishes_loading(chromium):
+    """On a page that arrives slowly the banner is there while the body is still loading."""
+    p = chromium.ctx.new_page()
+    try:
+        p.goto(f"http://{LISTED}/slow", wait_until="commit")
+        p.wait_for_selector("#first-part", state="attached")
+        assert p.evaluate("document.readyState") == "loading"
+        expect(p.locator(BANNER)).to_have_count(1)
+        assert p.evaluate("document.readyState") == "loading", "the banner should land before the page finished"
+    finally:
+        p.close()
+
+
+def test_page_is_pushed_down_not_hidden(chromium, page):
+    p = page(f"http://{LISTED}/")
+    expect(p.locator(BANNER)).to_be_visible()
+    banner_box = wait_until(lambda: p.locator(BANNER).bounding_box(), message="banner box")
+    header_box = p.locator("#site-header").bounding_box()
+    assert banner_box["y"] == 0 and banner_box["height"] > 20
+    assert header_box["y"] >= banner_box["y"] + banner_box["height"] - 1, (banner_box, header_box)
+
+
+def test_badge_marks_listed_tabs_only(chromium, page):
+    listed = page(f"http://{LISTED}/")
+    unlisted = page("http://unlisted.example/")
+    tab_ids = chromium.background("""(async () => {
+        const tabs = await chrome.tabs.query({});
+        const out = {};
+        for (const t of tabs) out[new URL(t.url).hostname] = await chrome.action.getBadgeText({tabId: t.id});
+        return out;
+    })()""")
+    assert tab_ids[LISTED] == "!"
+    assert tab_ids["unlisted.example"] == ""
+    assert listed and unlisted
