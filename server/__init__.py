@@ -71,6 +71,7 @@ def create_app(config=None) -> Flask:
         app,
         resources=PUBLIC_CORS_RESOURCES,
         origins="*",
+        send_wildcard=True,  # "*" rather than echoing Origin: one cacheable response for everyone
         methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["Content-Type", "If-None-Match"],
         expose_headers=["ETag", "Retry-After", "X-Caveat-List-Version"],

@@ -22,7 +22,7 @@ MAX_SUMMARY = 500
 MAX_DETAILS = 5000
 MAX_SOURCE_TITLE = 300
 MAX_URL = 2000
-MAX_SOURCES = 50
+MAX_SOURCES = 20
 MAX_RELATED = 100
 
 # Order of the keys in a canonical entry (the published and exported form).

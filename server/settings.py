@@ -20,7 +20,7 @@ DEFAULTS: dict[str, object] = {
     # The public address of this server (used by exports, e.g. the uBlock Origin list header).
     "PUBLIC_URL": "",
     # Largest request body Flask accepts (bytes); larger bodies get 413.
-    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "MAX_CONTENT_LENGTH": 128 * 1024,
     # Largest body of POST /api/v1/reports (bytes).
     "REPORT_MAX_BYTES": 4 * 1024,
     # Longest report comment (characters).
