@@ -11,6 +11,7 @@
   globalThis[RUN_MARK] = true;
 
   const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
+  const SUPPORTS_POPOVER = typeof HTMLElement.prototype.showPopover === "function";
   const MAX_REPAIRS_PER_SECOND = 30;
   const HOST_STYLE = [
     "all: initial",
@@ -128,6 +129,8 @@
     host.setAttribute("data-caveat-banner", "");
     host.setAttribute("data-caveat-domain", entry.domain);
     host.setAttribute("style", HOST_STYLE);
+    // The top layer (a manual popover) paints above any z-index the page uses.
+    if (SUPPORTS_POPOVER) host.setAttribute("popover", "manual");
     const root = host.attachShadow({ mode: "closed" });
     root.append(el("style", { text: CSS }));
 
@@ -221,13 +224,30 @@
   }
 
   /**
-   * Keeps the banner attached, visible and last in <html> while the page
-   * tries to remove, hide or cover it. Repairs run at most once per frame and
-   * at most MAX_REPAIRS_PER_SECOND times a second, so a page fighting back in
-   * a loop cannot make this script spin.
+   * Puts the banner first in <html> (first in keyboard order, before the
+   * page's own links) and in the top layer when the browser has one.
+   */
+  function place(host) {
+    const root = document.documentElement;
+    if (!root) return;
+    if (host.parentNode !== root || root.firstChild !== host) root.prepend(host);
+    if (SUPPORTS_POPOVER && !host.matches(":popover-open")) {
+      try {
+        host.showPopover();
+      } catch {
+        // Not connected or blocked (e.g. a modal dialog): the z-index still applies.
+      }
+    }
+  }
+
+  /**
+   * Keeps the banner attached, visible and on top while the page tries to
+   * remove, hide or cover it. Repairs run at most once per frame and at most
+   * MAX_REPAIRS_PER_SECOND times a second, so a page fighting back in a loop
+   * cannot make this script spin.
    */
   function guard(host) {
-    const allowed = new Set(["data-caveat-banner", "data-caveat-domain", "style"]);
+    const allowed = new Set(["data-caveat-banner", "data-caveat-domain", "style", "popover"]);
     const domain = host.getAttribute("data-caveat-domain");
     let pending = false;
     let windowStart = 0;
@@ -250,8 +270,8 @@
       if (host.getAttribute("style") !== HOST_STYLE) host.setAttribute("style", HOST_STYLE);
       if (host.getAttribute("data-caveat-domain") !== domain) host.setAttribute("data-caveat-domain", domain);
       if (!host.hasAttribute("data-caveat-banner")) host.setAttribute("data-caveat-banner", "");
-      const root = document.documentElement;
-      if (root && (host.parentNode !== root || root.lastElementChild !== host)) root.append(host);
+      if (SUPPORTS_POPOVER && host.getAttribute("popover") !== "manual") host.setAttribute("popover", "manual");
+      place(host);
       reserveSpace(host);
     }
 
@@ -274,6 +294,10 @@
     }
 
     const observer = new MutationObserver(() => schedule());
+    // The page closing the popover (hidePopover) puts it back on top.
+    host.addEventListener("toggle", (event) => {
+      if (event.newState === "closed") schedule();
+    });
     function observe() {
       observer.disconnect();
       observer.observe(document, { childList: true }); // <html> itself replaced
@@ -352,7 +376,7 @@
       },
       report: (comment) => send({ type: "reportMistake", comment }),
     });
-    document.documentElement.append(built.host);
+    place(built.host);
     reserveSpace(built.host);
     stopGuard = guard(built.host);
   }

@@ -1,0 +1,187 @@
+"""What a person does with the banner in Chromium: details, dismiss, "don't
+warn me again" (surviving a restart, undone in options), report a mistake,
+the keyboard; and pages that fight the banner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.chromium import BANNER, ChromiumExtension, banner_nodes, banner_text, click_in_banner, wait_until
+from tests.e2e.entries import LISTED
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "banner-chromium.png"
+
+
+@pytest.fixture(scope="module")
+def chromium(playwright, build_extension, caveat_server, site_server, tmp_path_factory):
+    extension = build_extension("chrome", caveat_server.url)
+    browser = ChromiumExtension(playwright, extension, tmp_path_factory.mktemp("profile"), site_server.port).start()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    pages = []
+
+    def _open(url):
+        p = chromium.open(url)
+        pages.append(p)
+        return p
+
+    yield _open
+    for p in pages:
+        if not p.is_closed():
+            p.close()
+
+
+def test_details_show_sources_as_links(chromium, page):
+    p = page(f"http://{LISTED}/")
+    expect(p.locator(BANNER)).to_be_visible()
+
+    def details_panel():
+        return next(n for n in banner_nodes(chromium.ctx, p, "div") if n["attributes"].get("id") == "caveat-details")
+
+    assert "hidden" in details_panel()["attributes"]
+    click_in_banner(chromium.ctx, p, "button", "Details and sources")
+    assert "hidden" not in details_panel()["attributes"]
+    buttons = {n["text"]: n["attributes"] for n in banner_nodes(chromium.ctx, p, "button")}
+    assert buttons["Details and sources"]["aria-expanded"] == "true"
+    links = banner_nodes(chromium.ctx, p, "a")
+    assert [(a["text"], a["attributes"]["href"]) for a in links] == [
+        ("Report on AllOfMP3", "https://news.example/report"),
+        ("Court record", "http://court.example/case/1"),
+    ]
+    for link in links:
+        assert link["attributes"]["rel"] == "noopener noreferrer"
+        assert link["attributes"]["target"] == "_blank"
+    after = banner_text(chromium.ctx, p)
+    assert "Rights holders dispute that the licence covers sales abroad." in after
+    assert "Related sites: allofmp3.ru.example" in after
+    assert "may be mistaken" in after
+
+
+def test_dismiss_hides_the_banner_on_this_page_only(chromium, page):
+    p = page(f"http://{LISTED}/cart")
+    expect(p.locator(BANNER)).to_be_visible()
+    margin = p.evaluate("getComputedStyle(document.documentElement).marginTop")
+    assert margin != "0px"
+    click_in_banner(chromium.ctx, p, "button", "Dismiss")
+    expect(p.locator(BANNER)).to_have_count(0)
+    assert p.evaluate("getComputedStyle(document.documentElement).marginTop") == "0px"
+    p.reload()
+    expect(p.locator(BANNER)).to_be_visible()
+
+
+def test_keyboard_reaches_the_banner_first(chromium, page):
+    p = page(f"http://{LISTED}/")
+    expect(p.locator(BANNER)).to_be_visible()
+    p.keyboard.press("Tab")
+    # Focus inside a closed shadow root shows as the host element from the page.
+    assert p.evaluate("document.activeElement && document.activeElement.hasAttribute('data-caveat-banner')")
+    p.keyboard.press("Enter")  # the first button: details
+    buttons = {n["text"]: n["attributes"] for n in banner_nodes(chromium.ctx, p, "button")}
+    assert buttons["Details and sources"]["aria-expanded"] == "true"
+
+
+def test_report_a_mistake_is_sent_only_on_click(chromium, page, caveat_server):
+    p = page(f"http://www.{LISTED}/")
+    expect(p.locator(BANNER)).to_be_visible()
+    caveat_server.clear_log()
+    click_in_banner(chromium.ctx, p, "button", "Report a mistake")
+    p.keyboard.type("This store closed; the domain now belongs to a blog.")
+    p.wait_for_timeout(200)
+    assert not [r for r in caveat_server.log() if r.path == "/api/v1/reports"], "nothing is sent before Send"
+    click_in_banner(chromium.ctx, p, "button", "Send report")
+    wait_until(lambda: "Thank you. Your report was sent" in banner_text(chromium.ctx, p), message="report confirmation")
+    reports = [r for r in caveat_server.reports() if r["comment"].startswith("This store closed")]
+    assert len(reports) == 1
+    assert reports[0]["kind"] == "mistake" and reports[0]["domain"] == f"www.{LISTED}"
+
+
+def test_dont_warn_again_survives_restart_and_is_undone_in_options(chromium, site_server):
+    p = chromium.open(f"http://www.{LISTED}/")
+    expect(p.locator(BANNER)).to_be_visible()
+    click_in_banner(chromium.ctx, p, "button", "Don’t warn me again for this site")
+    expect(p.locator(BANNER)).to_have_count(0)
+    p.close()
+
+    chromium.restart()  # same profile: the choice is kept
+    for host in (LISTED, f"www.{LISTED}"):  # www. and the bare domain are one site
+        q = chromium.open(f"http://{host}/")
+        expect(q.locator("#site-header")).to_be_visible()
+        q.wait_for_timeout(300)
+        expect(q.locator(BANNER)).to_have_count(0)
+        q.close()
+    other = chromium.open(f"http://shop.{LISTED}/")  # another subdomain is another site
+    expect(other.locator(BANNER)).to_have_attribute("data-caveat-domain", LISTED)
+    other.close()
+
+    options = chromium.open(chromium.url("options.html"))
+    item = options.locator(f'#trusted-list li[data-site="{LISTED}"]')
+    expect(item).to_have_count(1)
+    item.get_by_role("button", name=f"Warn me again on {LISTED}").click()
+    expect(options.locator("#trusted-list li")).to_have_count(0)
+    expect(options.locator("#trusted-empty")).to_be_visible()
+    options.close()
+
+    again = chromium.open(f"http://www.{LISTED}/")
+    expect(again.locator(BANNER)).to_be_visible()
+    again.close()
+
+
+def test_pause_stops_banner_and_badge(chromium):
+    options = chromium.open(chromium.url("options.html"))
+    options.locator("#paused").check()
+    wait_until(lambda: chromium.storage("paused").get("paused") is True, message="paused stored")
+    p = chromium.open(f"http://{LISTED}/")
+    expect(p.locator("#site-header")).to_be_visible()
+    p.wait_for_timeout(300)
+    expect(p.locator(BANNER)).to_have_count(0)
+    options.locator("#paused").uncheck()
+    wait_until(lambda: chromium.storage("paused").get("paused") is False, message="unpaused stored")
+    p.reload()
+    expect(p.locator(BANNER)).to_be_visible()
+    p.close()
+    options.close()
+
+
+@pytest.mark.parametrize("kind", ["remove", "hide"])
+def test_hostile_page_cannot_get_rid_of_the_banner(chromium, page, kind):
+    p = page(f"http://{LISTED}/hostile/{kind}")
+    counter = {"remove": "caveatRemovals", "hide": "caveatHides"}[kind]
+    wait_until(lambda: p.evaluate(f"window.{counter}") == 5, message=f"the page's 5 attempts ({kind})")
+    banner = p.locator(BANNER)
+    expect(banner).to_have_count(1)
+    expect(banner).to_be_visible()
+    assert p.evaluate("""(() => {
+        const el = document.querySelector('[data-caveat-banner]');
+        const s = getComputedStyle(el);
+        return !el.hidden && !el.inert && s.display !== 'none' && s.visibility === 'visible' && s.opacity === '1';
+    })()""")
+
+
+def test_hostile_page_cannot_cover_the_banner(chromium, page):
+    p = page(f"http://{LISTED}/hostile/cover")
+    expect(p.locator("#cover")).to_have_count(1)
+    expect(p.locator(BANNER)).to_be_visible()
+    box = p.locator(BANNER).bounding_box()
+    top = p.evaluate(f"document.elementFromPoint({box['x'] + 40}, {box['y'] + box['height'] / 2})")
+    on_top = p.evaluate(
+        f"document.elementFromPoint({box['x'] + 40}, {box['y'] + box['height'] / 2}).hasAttribute('data-caveat-banner')")
+    assert on_top, top
+
+
+def test_screenshot_of_the_banner(chromium, page):
+    p = page(f"http://www.{LISTED}/")
+    p.set_viewport_size({"width": 1100, "height": 420})
+    expect(p.locator(BANNER)).to_be_visible()
+    click_in_banner(chromium.ctx, p, "button", "Details and sources")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(SCREENSHOT))
+    assert SCREENSHOT.stat().st_size > 5000
