@@ -253,13 +253,15 @@ def _fields_from_options(name, status, summary, details, sources, related, inclu
 @warnings_group.command("add")
 @click.option("--domain", required=True, help="The store's domain (a hostname; IDNs are converted).")
 @entry_options
-@click.option("--reviewed", default="today", show_default=True, metavar="YYYY-MM-DD",
+@click.option("--reviewed", default="today", show_default=True, metavar="YYYY-MM-DD|today",
               help="When you checked the sources.")
 @clean_errors
 def warnings_add(domain, reviewed, **options):
     """Add an entry; every field is validated like the API does."""
     storage = get_storage()
-    data = {"domain": domain, **_fields_from_options(**options), "reviewed": parse_reviewed(reviewed)}
+    # No --source at all reads as an empty list: "at least one source is required".
+    data = {"domain": domain, "sources": [], **_fields_from_options(**options),
+            "reviewed": parse_reviewed(reviewed)}
     entry = validate_entry(data)
     if storage.get_entry(entry["domain"]) is not None:
         raise click.ClickException(
@@ -372,6 +374,8 @@ def warnings_import(file, prune, dry_run, verbose):
     if plan.is_empty:
         click.echo(f"Nothing to change; list version stays {storage.version()}.")
         return
+    if len(plan.upserts) + len(plan.removed) >= PROGRESS_THRESHOLD:
+        echo_err(f"Writing {len(plan.upserts) + len(plan.removed)} changes in one transaction...")
     version = storage.apply_changes(plan.upserts, plan.removed, actor())
     click.echo(f"Imported. List version {version}.")
 

@@ -101,7 +101,8 @@ def test_add_validates_like_the_api(run, storage):
     assert result.exit_code == 1
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("Error: invalid entry:")
-    assert "domain:" in line and "summary: must be plain text" in line and "sources:" in line
+    assert "domain:" in line and "summary: must be plain text" in line
+    assert "sources: at least one source is required" in line
     assert storage.count() == 0 and storage.version() == 0
 
 
