@@ -58,7 +58,10 @@ def _is_ip_address(text: str) -> bool:
 def _host_part(text: str) -> str:
     """The host out of a hostname, ``host:port`` or a full URL."""
     if _SCHEME.match(text) or text.startswith("//"):
-        netloc = urlsplit(text if not text.startswith("//") else "http:" + text).netloc
+        try:
+            netloc = urlsplit(text if not text.startswith("//") else "http:" + text).netloc
+        except ValueError:  # e.g. an unclosed "[" ("Invalid IPv6 URL")
+            raise DomainError("invalid_domain", f"{text[:100]!r} is not a valid URL") from None
     else:
         # "example.com/path?q" without a scheme: cut at the first delimiter.
         netloc = re.split(r"[/?#]", text, maxsplit=1)[0]
@@ -66,7 +69,9 @@ def _host_part(text: str) -> str:
     if host.startswith("["):
         raise DomainError("ip_address", "IP addresses cannot be listed; use a domain name")
     if host.count(":") > 1:
-        raise DomainError("ip_address", "IP addresses cannot be listed; use a domain name")
+        if _is_ip_address(host):
+            raise DomainError("ip_address", "IP addresses cannot be listed; use a domain name")
+        raise DomainError("invalid_domain", f"{host[:100]!r} is not a host name (too many ':')")
     if ":" in host:
         host, _, port = host.partition(":")
         if port and not port.isdigit():

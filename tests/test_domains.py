@@ -59,6 +59,9 @@ def test_normalize_domain_accepts_and_normalizes(text, expected):
         ("foo..com", "invalid_domain"),
         (".com", "invalid_domain"),
         ("example.com:http", "invalid_domain"),
+        ("http://[", "invalid_domain"),  # urllib's "Invalid IPv6 URL" becomes a DomainError
+        ("http://exa[mple.com/", "invalid_domain"),
+        ("a:b:c", "invalid_domain"),
         ("127.0.0.1", "ip_address"),
         ("http://192.168.1.1:8080/", "ip_address"),
         ("::1", "ip_address"),
