@@ -481,3 +481,174 @@ const args = JSON.parse(arguments[0]);
 const toPage = (value) => value === undefined ? undefined : page.JSON.parse(JSON.stringify(value));
 const fromPage = (value) => value === undefined ? null : JSON.parse(page.JSON.stringify(value));
 """
+
+
+# ---------------------------------------------------------------------------
+# Caveat in Firefox: the built xpi installed as a person installs it
+# ---------------------------------------------------------------------------
+
+_BANNER_NODES_SCRIPT = """
+const host = document.querySelector(arguments[0]);
+const root = host && host.openOrClosedShadowRoot;
+if (!root) return [];
+return Array.from(root.querySelectorAll(arguments[1])).map(el => ({
+  text: el.textContent,
+  attributes: Object.fromEntries(Array.from(el.attributes).map(a => [a.name, a.value])),
+}));
+"""
+
+_BANNER_BUTTON_SCRIPT = """
+const host = document.querySelector(arguments[0]);
+const root = host && host.openOrClosedShadowRoot;
+if (!root) return null;
+return Array.from(root.querySelectorAll(arguments[1]))
+  .find(el => el.textContent.trim() === arguments[2]) || null;
+"""
+
+
+def packaged_xpi(unpacked: Path) -> Path:
+    """The xpi build.py wrote next to ``<out>/firefox/``."""
+    found = sorted(Path(unpacked).parent.glob("caveat-firefox-*.xpi"))
+    assert len(found) == 1, f"expected one caveat-firefox-*.xpi beside {unpacked}, found {found}"
+    return found[0]
+
+
+class CaveatFirefox:
+    """Firefox ESR with Caveat's built xpi installed permanently.
+
+    A permanent install is what a shopper has, and it is what makes "survives
+    a restart" honest: a temporary add-on would be gone after the restart.
+    Storage and the moz-extension UUID then persist across ``restart()``.
+
+    Two tabs: one for websites (``open``) and one for Caveat's own pages, used
+    to reach the background (``background``, ``storage``) without disturbing
+    the site tab.
+    """
+
+    def __init__(self, xpi: Path, profile_dir: Path, site_port: int):
+        self.xpi = Path(xpi)
+        self.browser = FirefoxBrowser(profile_dir, site_port)
+        self.extension: InstalledExtension | None = None
+        self.site_tab = ""
+        self.extension_tab = ""
+
+    @property
+    def client(self) -> Marionette:
+        return self.browser.client
+
+    def start(self) -> "CaveatFirefox":
+        self.browser.start()
+        try:
+            self._set_up()
+        except BaseException:
+            self.browser.close()
+            raise
+        return self
+
+    def _set_up(self) -> None:
+        if self.extension is None:
+            self.extension = self.browser.install_extension(self.xpi, temporary=False)
+        else:  # after a restart: the same add-on, same UUID, still installed
+            assert self.extension.addon_id in self.browser.installed_addon_ids(), "Caveat vanished on restart"
+            self.extension = InstalledExtension(self.extension.addon_id,
+                                                self.browser.extension_hostname(self.extension.addon_id))
+        self.site_tab = self.client.current_window_handle
+        self.extension_tab = self.client.open(type="tab")["handle"]
+        self.wait_ready()
+
+    def restart(self) -> None:
+        self.browser.quit()
+        self.start()
+
+    def close(self) -> None:
+        self.browser.close()
+
+    def url(self, path: str) -> str:
+        return self.extension.url(path)
+
+    def wait_ready(self) -> None:
+        """Wait for the background's start-up (storage, index, banner registration)."""
+        ready = self.background("return await background.caveatReady;")
+        assert ready is True, "the extension's background failed to start"
+
+    # -- the extension's tab -----------------------------------------------
+
+    def _in_extension_tab(self, run):
+        self.client.switch_to_window(self.extension_tab)
+        try:
+            if not self.client.get_url().startswith(f"moz-extension://{self.extension.hostname}/"):
+                self.client.navigate(self.url("options.html"))
+            return run()
+        finally:
+            self.client.switch_to_window(self.site_tab)
+
+    def background(self, body: str, *args):
+        """Run an async function body in the background page (see FirefoxBrowser.background_script)."""
+        return self._in_extension_tab(lambda: self.browser.background_script(body, *args))
+
+    def extension_api(self, body: str, *args):
+        """Run an async function body with an extension page's ``browser`` API."""
+        return self._in_extension_tab(lambda: self.browser.extension_page_script(body, *args))
+
+    def storage(self, *keys: str) -> dict:
+        return self.extension_api("return await browser.storage.local.get(args);", *keys)
+
+    # -- the site tab ------------------------------------------------------
+
+    def open(self, url: str) -> None:
+        """Load ``url`` in the site tab and wait for its load event."""
+        self.client.switch_to_window(self.site_tab)
+        self.client.navigate(url)
+
+    def open_page(self, path: str) -> None:
+        """Load one of Caveat's own pages (options.html, popup.html) in the site tab."""
+        self.open(self.url(path))
+
+    def banner(self) -> dict[str, str] | None:
+        return self.browser.banner_attributes()
+
+    def banner_domain(self) -> str | None:
+        attributes = self.banner()
+        return attributes.get("data-caveat-domain") if attributes else None
+
+    def wait_for_banner(self, timeout: float = 10) -> dict[str, str]:
+        return self.browser.wait_for_banner(timeout)
+
+    def banner_text(self) -> str:
+        return self.browser.banner_text() or ""
+
+    def banner_nodes(self, selector: str) -> list[dict]:
+        """Elements in the banner's closed shadow root, as {text, attributes}."""
+        return self.browser.privileged_page_script(_BANNER_NODES_SCRIPT, BANNER_SELECTOR, selector)
+
+    def click_in_banner(self, selector: str, text: str) -> None:
+        """Click the banner's element whose text is ``text``, with a real (trusted) click."""
+        target = self.browser.privileged_page_script(_BANNER_BUTTON_SCRIPT, BANNER_SELECTOR, selector, text)
+        assert target is not None, f"no {selector} {text!r} in the banner"
+        target.click()
+
+    def wait_until(self, condition, *, timeout: float = 10, message: str = "condition"):
+        return self.browser.wait_until(condition, timeout=timeout, message=message)
+
+    def settle(self, seconds: float = 0.3) -> None:
+        """Give a document_start script time it would never need, before asserting absence."""
+        time.sleep(seconds)
+
+    # -- elements of ordinary pages (Caveat's options and popup included) ---
+
+    def element(self, css: str):
+        return self.client.find_element("css selector", css)
+
+    def elements(self, css: str) -> list:
+        return self.client.find_elements("css selector", css)
+
+    def text_of(self, css: str) -> str:
+        return self.client.execute_script(
+            "const el = document.querySelector(arguments[0]); return el ? el.textContent : null;",
+            script_args=[css])
+
+    def is_hidden(self, css: str) -> bool:
+        return self.client.execute_script(
+            "const el = document.querySelector(arguments[0]);"
+            "return !el || el.hidden || getComputedStyle(el).display === 'none';",
+            script_args=[css])

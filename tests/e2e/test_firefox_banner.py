@@ -1,0 +1,139 @@
+"""The banner in Firefox ESR, with the xpi as build.py packages it: where it
+appears (listed host, subdomain, IDN) and where it never does. Mirrors
+test_chromium_banner.py case for case."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.entries import IDN, LISTED, SHOP_TEST
+from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def firefox(build_extension, caveat_server, site_server, tmp_path_factory):
+    xpi = packaged_xpi(build_extension("firefox", caveat_server.url))
+    browser = CaveatFirefox(xpi, tmp_path_factory.mktemp("firefox") / "profile", site_server.port).start()
+    yield browser
+    browser.close()
+
+
+@pytest.mark.parametrize("host, domain", [
+    (LISTED, LISTED),
+    (f"www.{LISTED}", LISTED),
+    (f"eu.checkout.{LISTED}", LISTED),
+    (IDN, IDN),
+    (f"www.{IDN}", IDN),
+    (SHOP_TEST, SHOP_TEST),
+])
+def test_banner_on_listed_host(firefox, host, domain):
+    firefox.open(f"http://{host}/")
+    assert firefox.browser.banner_count() == 1
+    assert firefox.banner_domain() == domain
+    assert firefox.browser.banner_is_displayed()
+
+
+def test_banner_on_idn_typed_in_unicode(firefox):
+    firefox.open("http://mp3-spärks.example/")
+    assert firefox.client.execute_script("return location.hostname") == IDN
+    assert firefox.banner_domain() == IDN
+
+
+@pytest.mark.parametrize("host", [
+    "unlisted.example",
+    f"notlisted-{LISTED}",
+    f"not{LISTED}",
+    f"{LISTED}.evil.test",
+    f"www.{SHOP_TEST}",  # that entry covers the exact host only
+    "example.test",
+])
+def test_no_banner_on_unlisted_host(firefox, host):
+    firefox.open(f"http://{host}/")
+    # The page has loaded (its own header is there); the banner would have
+    # landed at document_start, long before the load event.
+    assert firefox.element("#site-header").is_displayed()
+    firefox.settle()
+    assert firefox.banner() is None
+
+
+def test_no_content_script_on_unlisted_pages(firefox):
+    """The banner's script is registered only for listed hosts' patterns."""
+    scripts = firefox.extension_api("return await browser.scripting.getRegisteredContentScripts();")
+    assert len(scripts) == 1
+    assert scripts[0]["runAt"] == "document_start" and scripts[0]["allFrames"] is False
+    assert sorted(scripts[0]["matches"]) == sorted([
+        f"*://{LISTED}/*", f"*://*.{LISTED}/*", f"*://{IDN}/*", f"*://*.{IDN}/*", f"*://{SHOP_TEST}/*"])
+
+
+def test_no_extension_code_runs_in_unlisted_pages(firefox):
+    """Firefox can say which add-on scripts a page has: none on an unlisted page."""
+    firefox.open("http://unlisted.example/")
+    assert firefox.browser.privileged_page_script(
+        "return WebExtensionPolicy.getByID(arguments[0]).canAccessURI(Services.io.newURI(location.href));",
+        firefox.extension.addon_id) is True  # host access is there; only the registration keeps it out
+    assert firefox.banner() is None
+
+
+def test_banner_shows_the_entry(firefox):
+    firefox.open(f"http://www.{LISTED}/")
+    firefox.wait_for_banner()
+    text = firefox.banner_text()
+    assert "the legality of AllOfMP3 is disputed" in text
+    assert "sells music downloads under licences" in text
+    assert "Legality disputed" in text
+    assert "sources last checked on October 1, 2026" in text
+    for label in ("Details and sources", "Report a mistake", "Don’t warn me again for this site", "Dismiss"):
+        assert label in text
+    alerts = [n for n in firefox.banner_nodes("div") if n["attributes"].get("role") == "alert"]
+    assert len(alerts) == 1
+
+
+def test_banner_before_the_page_finishes_loading(firefox):
+    """On a page that arrives slowly the banner is there while the body is still loading."""
+    firefox.open("about:blank")
+    firefox.client.execute_script("window.location.assign(arguments[0])", script_args=[f"http://{LISTED}/slow"])
+
+    def page_state():
+        try:
+            return firefox.client.execute_script(
+                "return {state: document.readyState, first: !!document.getElementById('first-part'),"
+                " banner: !!document.querySelector('[data-caveat-banner]')};")
+        except Exception:  # the old document went away under the script
+            return None
+
+    firefox.wait_until(lambda: (page_state() or {}).get("first"), message="the slow page's first part")
+    seen = firefox.wait_until(lambda: (lambda s: s if s and s["banner"] else None)(page_state()),
+                              message="the banner")
+    assert seen["state"] == "loading", "the banner should land before the page finished"
+
+
+def test_page_is_pushed_down_not_hidden(firefox):
+    firefox.open(f"http://{LISTED}/")
+    firefox.wait_for_banner()
+    banner_box = firefox.wait_until(lambda: (lambda r: r if r["height"] > 0 else None)(
+        firefox.element("[data-caveat-banner]").rect), message="banner box")
+    header_box = firefox.element("#site-header").rect
+    assert banner_box["y"] == 0 and banner_box["height"] > 20
+    assert header_box["y"] >= banner_box["y"] + banner_box["height"] - 1, (banner_box, header_box)
+
+
+def test_badge_marks_listed_tabs_only(firefox):
+    firefox.open(f"http://{LISTED}/")
+    other = firefox.client.open(type="tab")["handle"]
+    try:
+        firefox.client.switch_to_window(other)
+        firefox.client.navigate("http://unlisted.example/")
+        badges = firefox.wait_until(lambda: (lambda b: b if b.get(LISTED) == "!" else None)(firefox.extension_api("""
+            const tabs = await browser.tabs.query({});
+            const out = {};
+            for (const t of tabs) {
+              if (t.url.startsWith('http')) out[new URL(t.url).hostname] = await browser.action.getBadgeText({tabId: t.id});
+            }
+            return out;""")), message="the badge on the listed tab")
+        assert badges == {LISTED: "!", "unlisted.example": ""}
+    finally:
+        firefox.client.switch_to_window(other)
+        firefox.client.close()
+        firefox.client.switch_to_window(firefox.site_tab)
