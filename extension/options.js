@@ -6,7 +6,6 @@ import { describeAge, describeError, element, localizePage, send, t } from "./ui
 const $ = (id) => document.getElementById(id);
 
 function renderStatus(state) {
-  $("server-url").value = state.serverUrl ?? "";
   $("list-status").textContent = state.list
     ? t("optionsListStatus", [String(state.list.version), String(state.list.count), describeAge(state.list.generated)])
     : t("popupNoList");
@@ -77,11 +76,14 @@ async function syncNow() {
 
 async function main() {
   localizePage();
-  renderStatus(await send({ type: "describe" }));
+  // Listeners first: a click before the state arrives must not submit the form natively.
   $("server-form").addEventListener("submit", saveServer);
   $("server-reset").addEventListener("click", resetServer);
   $("sync-now").addEventListener("click", syncNow);
   $("paused").addEventListener("change", async (event) => renderStatus(await send({ type: "setPaused", paused: event.target.checked })));
+  const state = await send({ type: "describe" });
+  if (!$("server-url").value) $("server-url").value = state.serverUrl ?? "";
+  renderStatus(state);
 }
 
 main();

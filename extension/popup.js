@@ -53,11 +53,6 @@ async function renderAccess() {
 
 async function main() {
   localizePage();
-  const url = await activeTabUrl();
-  const state = { ...(await send({ type: "describe", url })), url };
-  renderSite(document.getElementById("site"), state);
-  renderList(state);
-  await renderAccess();
   document.getElementById("grant").addEventListener("click", async () => {
     // permissions.request must run straight from the click (a user gesture).
     await api.permissions.request({ origins: hostPatterns }).catch(() => false);
@@ -68,6 +63,11 @@ async function main() {
     api.runtime.openOptionsPage();
     window.close();
   });
+  const url = await activeTabUrl();
+  const state = { ...(await send({ type: "describe", url })), url };
+  renderSite(document.getElementById("site"), state);
+  renderList(state);
+  await renderAccess();
 }
 
 main();

@@ -14,12 +14,14 @@ Pages by path (any host):
 - ``/hostile/remove``: removes the banner's host element each time it appears (5 times);
 - ``/hostile/hide``: hides it through attributes and inline style;
 - ``/hostile/cover``: covers the top of the page with its own max-z-index box;
-- ``/api/v1/...`` on loopback: canned answers set by ``set_api`` (a broken list server).
+- ``/api/v1/...``: canned answers set by ``set_api`` (a broken or hostile list
+  server, reached at ``.origin``), only while set.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import threading
 import time
 import urllib.parse
@@ -74,6 +76,14 @@ def page_html(host: str, title: str | None = None, head_script: str = "", body: 
     script = f"<script>{head_script}</script>" if head_script else ""
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title or host)}</title>"
             f"{script}</head><body style='margin:0'>{body or NORMAL_BODY.format(host=host)}</body></html>")
+
+
+@dataclass
+class ApiAnswer:
+    status: int
+    body: bytes
+    content_type: str
+    headers: dict[str, str]
 
 
 @dataclass
@@ -133,9 +143,9 @@ class _Handler(BaseHTTPRequestHandler):
         owner._record(self.command, host, path, proxied, self.headers)
         route = urllib.parse.urlsplit(path).path
         custom = owner.pages.get((host, route)) or owner.pages.get(("*", route))
-        if route.startswith("/api/v1/") and owner.api is not None:
-            status, body, content_type = owner.api
-            self._send(status, body, content_type)
+        if route.startswith("/api/v1/") and route in owner.api:
+            answer = owner.api[route]
+            self._send(answer.status, answer.body, answer.content_type, answer.headers)
         elif custom is not None:
             self._send(200, custom.encode())
         elif route == "/favicon.ico":
@@ -173,7 +183,7 @@ class SiteServer:
 
     def __init__(self):
         self.pages: dict[tuple[str, str], str] = {}
-        self.api: tuple[int, bytes, str] | None = None
+        self.api: dict[str, ApiAnswer] = {}
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._server: SiteServer._Server | None = None
@@ -205,9 +215,17 @@ class SiteServer:
     def set_page(self, path: str, body_html: str, host: str = "*") -> None:
         self.pages[(host, path)] = body_html
 
-    def set_api(self, status: int | None, body: bytes = b"", content_type: str = "application/json") -> None:
-        """Answer every /api/v1/ request with this (None: back to pages)."""
-        self.api = None if status is None else (status, body, content_type)
+    def set_api(self, route: str, status: int, body: bytes | str | dict = b"", *,
+                content_type: str = "application/json", headers: dict[str, str] | None = None) -> None:
+        """Answer ``route`` (e.g. "/api/v1/list") with this; a dict body is sent as JSON."""
+        if isinstance(body, dict):
+            body = json.dumps(body)
+        if isinstance(body, str):
+            body = body.encode()
+        self.api[route] = ApiAnswer(status, body, content_type, headers or {})
+
+    def clear_api(self) -> None:
+        self.api.clear()
 
     def _record(self, method, host, path, proxied, headers) -> None:
         with self._lock:
