@@ -1,0 +1,170 @@
+"""What a person does with the banner in Firefox ESR: details, dismiss, "don't
+warn me again" (surviving a browser restart, undone in options), report a
+mistake, the keyboard; and pages that fight the banner. Mirrors
+test_chromium_actions.py case for case."""
+
+from __future__ import annotations
+
+import pytest
+from marionette_driver.keys import Keys
+
+from tests.e2e.entries import LISTED
+from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def firefox(build_extension, caveat_server, site_server, tmp_path_factory):
+    xpi = packaged_xpi(build_extension("firefox", caveat_server.url))
+    browser = CaveatFirefox(xpi, tmp_path_factory.mktemp("firefox") / "profile", site_server.port).start()
+    yield browser
+    browser.close()
+
+
+def press(firefox, *keys: str) -> None:
+    """Real key presses, as a person's keyboard sends them."""
+    firefox.client.actions.sequence("key", "keyboard").send_keys("".join(keys)).perform()
+
+
+def root_margin_top(firefox) -> str:
+    return firefox.client.execute_script("return getComputedStyle(document.documentElement).marginTop;")
+
+
+def test_details_show_sources_as_links(firefox):
+    firefox.open(f"http://{LISTED}/")
+    firefox.wait_for_banner()
+
+    def details_panel():
+        return next(n for n in firefox.banner_nodes("div") if n["attributes"].get("id") == "caveat-details")
+
+    assert "hidden" in details_panel()["attributes"]
+    firefox.click_in_banner("button", "Details and sources")
+    assert "hidden" not in details_panel()["attributes"]
+    buttons = {n["text"]: n["attributes"] for n in firefox.banner_nodes("button")}
+    assert buttons["Details and sources"]["aria-expanded"] == "true"
+    links = firefox.banner_nodes("a")
+    assert [(a["text"], a["attributes"]["href"]) for a in links] == [
+        ("Report on AllOfMP3", "https://news.example/report"),
+        ("Court record", "http://court.example/case/1"),
+    ]
+    for link in links:
+        assert link["attributes"]["rel"] == "noopener noreferrer"
+        assert link["attributes"]["target"] == "_blank"
+    after = firefox.banner_text()
+    assert "Rights holders dispute that the licence covers sales abroad." in after
+    assert "Related sites: allofmp3.ru.example" in after
+    assert "may be mistaken" in after
+
+
+def test_dismiss_hides_the_banner_on_this_page_only(firefox):
+    firefox.open(f"http://{LISTED}/cart")
+    firefox.wait_for_banner()
+    assert firefox.browser.banner_is_displayed()
+    firefox.wait_until(lambda: root_margin_top(firefox) != "0px", message="the page pushed down")
+    firefox.click_in_banner("button", "Dismiss")
+    firefox.wait_until(lambda: firefox.banner() is None, message="the banner to go")
+    assert root_margin_top(firefox) == "0px"
+    firefox.client.refresh()
+    firefox.wait_for_banner()
+    assert firefox.browser.banner_is_displayed()
+
+
+def test_keyboard_reaches_the_banner_first(firefox):
+    firefox.open(f"http://{LISTED}/")
+    firefox.wait_for_banner()
+    press(firefox, Keys.TAB)
+    # Focus inside a closed shadow root shows as the host element from the page.
+    assert firefox.client.execute_script(
+        "return !!document.activeElement && document.activeElement.hasAttribute('data-caveat-banner');")
+    press(firefox, Keys.ENTER)  # the first button: details
+    buttons = {n["text"]: n["attributes"] for n in firefox.banner_nodes("button")}
+    assert buttons["Details and sources"]["aria-expanded"] == "true"
+
+
+def test_report_a_mistake_is_sent_only_on_click(firefox, caveat_server):
+    firefox.open(f"http://www.{LISTED}/")
+    firefox.wait_for_banner()
+    caveat_server.clear_log()
+    firefox.click_in_banner("button", "Report a mistake")
+    press(firefox, "This store closed; the domain now belongs to a blog.")
+    firefox.settle(0.2)
+    assert not [r for r in caveat_server.log() if r.path == "/api/v1/reports"], "nothing is sent before Send"
+    firefox.click_in_banner("button", "Send report")
+    firefox.wait_until(lambda: "Thank you. Your report was sent" in firefox.banner_text(),
+                       message="report confirmation")
+    reports = [r for r in caveat_server.reports() if r["comment"].startswith("This store closed")]
+    assert len(reports) == 1
+    assert reports[0]["kind"] == "mistake" and reports[0]["domain"] == f"www.{LISTED}"
+
+
+def test_dont_warn_again_survives_restart_and_is_undone_in_options(firefox):
+    firefox.open(f"http://www.{LISTED}/")
+    firefox.wait_for_banner()
+    firefox.click_in_banner("button", "Don’t warn me again for this site")
+    firefox.wait_until(lambda: firefox.banner() is None, message="the banner to go")
+
+    firefox.restart()  # same profile, the installed add-on and its storage are kept
+    for host in (LISTED, f"www.{LISTED}"):  # www. and the bare domain are one site
+        firefox.open(f"http://{host}/")
+        assert firefox.element("#site-header").is_displayed()
+        firefox.settle()
+        assert firefox.banner() is None, host
+    firefox.open(f"http://shop.{LISTED}/")  # another subdomain is another site
+    assert firefox.wait_for_banner()["data-caveat-domain"] == LISTED
+
+    firefox.open_page("options.html")
+    item = f'#trusted-list li[data-site="{LISTED}"]'
+    firefox.wait_until(lambda: firefox.elements(item), message="the trusted site in options")
+    firefox.element(f'{item} button[aria-label="Warn me again on {LISTED}"]').click()
+    firefox.wait_until(lambda: not firefox.elements("#trusted-list li"), message="the list to empty")
+    assert firefox.element("#trusted-empty").is_displayed()
+
+    firefox.open(f"http://www.{LISTED}/")
+    firefox.wait_for_banner()
+    assert firefox.browser.banner_is_displayed()
+
+
+def test_pause_stops_banner_and_badge(firefox):
+    firefox.open_page("options.html")
+    firefox.wait_until(lambda: firefox.text_of("#list-status"), message="options to render")
+    firefox.element("#paused").click()
+    firefox.wait_until(lambda: firefox.storage("paused").get("paused") is True, message="paused stored")
+    firefox.open(f"http://{LISTED}/")
+    assert firefox.element("#site-header").is_displayed()
+    firefox.settle()
+    assert firefox.banner() is None
+
+    firefox.open_page("options.html")
+    firefox.wait_until(lambda: firefox.element("#paused").is_selected(), message="options to show pause")
+    firefox.element("#paused").click()
+    firefox.wait_until(lambda: firefox.storage("paused").get("paused") is False, message="unpaused stored")
+    firefox.open(f"http://{LISTED}/")
+    firefox.wait_for_banner()
+
+
+@pytest.mark.parametrize("kind", ["remove", "hide"])
+def test_hostile_page_cannot_get_rid_of_the_banner(firefox, kind):
+    firefox.open(f"http://{LISTED}/hostile/{kind}")
+    counter = {"remove": "caveatRemovals", "hide": "caveatHides"}[kind]
+    firefox.wait_until(lambda: firefox.browser.page_script(f"return window.wrappedJSObject.{counter};") == 5,
+                       message=f"the page's 5 attempts ({kind})")
+    firefox.wait_until(lambda: firefox.browser.banner_count() == 1, message="the banner back")
+    assert firefox.browser.banner_is_displayed()
+    assert firefox.client.execute_script("""
+        const el = document.querySelector('[data-caveat-banner]');
+        const s = getComputedStyle(el);
+        return !el.hidden && !el.inert && s.display !== 'none' && s.visibility === 'visible' && s.opacity === '1';
+    """)
+
+
+def test_hostile_page_cannot_cover_the_banner(firefox):
+    firefox.open(f"http://{LISTED}/hostile/cover")
+    assert len(firefox.elements("#cover")) == 1
+    firefox.wait_for_banner()
+    box = firefox.element("[data-caveat-banner]").rect
+    on_top = firefox.client.execute_script(
+        "const el = document.elementFromPoint(arguments[0], arguments[1]);"
+        "return el ? [el.localName, el.id, el.hasAttribute('data-caveat-banner')] : null;",
+        script_args=[box["x"] + 40, box["y"] + box["height"] / 2])
+    assert on_top and on_top[2], on_top
