@@ -1,0 +1,231 @@
+"""List sync in Firefox ESR against the real Caveat server (and, for failures,
+a broken or hostile one): new entries arrive through "sync now" without
+reinstalling, deltas are used once the list came from the server, and a
+failed or malformed refresh keeps the last good list and says so. Mirrors
+test_chromium_sync.py case for case."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+
+from tests.e2e.entries import LISTED, SHOP_TEST, base_entries, entry, list_document
+from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
+from tests.e2e.test_chromium_sync import BROKEN_ANSWERS, PAYLOADS
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def firefox(build_extension, caveat_server, site_server, tmp_path_factory):
+    xpi = packaged_xpi(build_extension("firefox", caveat_server.url))
+    browser = CaveatFirefox(xpi, tmp_path_factory.mktemp("firefox") / "profile", site_server.port).start()
+    yield browser
+    browser.close()
+
+
+class OptionsTab:
+    """Caveat's options page in a tab of its own, beside the site tab."""
+
+    def __init__(self, firefox: CaveatFirefox):
+        self.firefox = firefox
+        self.handle = firefox.client.open(type="tab")["handle"]
+        with self.front():
+            firefox.client.navigate(firefox.url("options.html"))
+            firefox.wait_until(lambda: firefox.text_of("#list-status"), message="options to render")
+
+    @contextmanager
+    def front(self):
+        self.firefox.client.switch_to_window(self.handle)
+        try:
+            yield self.firefox
+        finally:
+            self.firefox.client.switch_to_window(self.firefox.site_tab)
+
+    def sync_now(self) -> str:
+        """Click "Update the list now" and return the result it shows."""
+        with self.front() as ff:
+            ff.element("#sync-now").click()
+            return ff.wait_until(
+                lambda: (lambda text: text if text and text != "Updating…" else None)(ff.text_of("#sync-result")),
+                timeout=15, message="the sync result")
+
+    def set_server(self, url: str | None) -> None:
+        with self.front() as ff:
+            ff.client.execute_script("document.getElementById('server-result').textContent = '';")
+            if url is None:
+                ff.element("#server-reset").click()
+            else:
+                field = ff.element("#server-url")
+                field.clear()
+                field.send_keys(url)
+                ff.element("#server-save").click()
+            ff.wait_until(lambda: ff.text_of("#server-result") == "Saved. The next update uses this server.",
+                          message="the server saved")
+
+    def text_of(self, css: str) -> str | None:
+        with self.front() as ff:
+            return ff.text_of(css)
+
+    def close(self) -> None:
+        self.firefox.client.switch_to_window(self.handle)
+        self.firefox.client.close()
+        self.firefox.client.switch_to_window(self.firefox.site_tab)
+
+
+@pytest.fixture
+def options(firefox):
+    tab = OptionsTab(firefox)
+    yield tab
+    tab.close()
+
+
+def has_banner(firefox: CaveatFirefox, host: str) -> str | None:
+    firefox.open(f"http://{host}/")
+    assert firefox.element("#site-header").is_displayed()
+    if firefox.banner() is None:
+        firefox.settle()
+    return firefox.banner_domain()
+
+
+def stored_list(firefox: CaveatFirefox) -> dict:
+    return firefox.storage("list")["list"]
+
+
+def popup_state(firefox: CaveatFirefox) -> dict:
+    firefox.open_page("popup.html")
+    firefox.wait_until(lambda: firefox.text_of("#list-version"), message="the popup to render")
+    return {
+        "sync_error": None if firefox.is_hidden("#sync-error") else firefox.text_of("#sync-error"),
+        "list_version": firefox.text_of("#list-version"),
+        "access_hidden": firefox.is_hidden("#access"),
+    }
+
+
+def test_new_entry_arrives_through_sync_now(firefox, caveat_server, options):
+    assert has_banner(firefox, "newstore.example") is None
+    version = caveat_server.put_entry(entry("newstore.example", "New Store"))
+    caveat_server.clear_log()
+    assert options.sync_now() == f"The list is up to date (version {version})."
+    # The bundled snapshot counts versions on another scale: the first sync takes the whole list.
+    assert [r.path for r in caveat_server.log()] == ["/api/v1/list"]
+    assert has_banner(firefox, "newstore.example") == "newstore.example"
+    assert has_banner(firefox, f"www.{LISTED}") == LISTED
+    assert "Last checked with the server" in options.text_of("#last-sync")
+
+
+def test_later_changes_arrive_as_a_delta(firefox, caveat_server, options):
+    held = stored_list(firefox)["version"]
+    caveat_server.put_entry(entry("second.example", "Second Store", status="unlawful"))
+    version = caveat_server.delete_entry(SHOP_TEST)
+    caveat_server.clear_log()
+    assert options.sync_now() == f"The list is up to date (version {version})."
+    assert [(r.path, r.query) for r in caveat_server.log()] == [("/api/v1/changes", f"since={held}")]
+    assert has_banner(firefox, "shop.second.example") == "second.example"
+    assert has_banner(firefox, SHOP_TEST) is None
+    scripts = firefox.extension_api("return await browser.scripting.getRegisteredContentScripts();")
+    assert "*://second.example/*" in scripts[0]["matches"]
+    assert f"*://{SHOP_TEST}/*" not in scripts[0]["matches"]
+
+
+def test_server_down_keeps_the_list_and_the_popup_says_so(firefox, caveat_server, options):
+    before = stored_list(firefox)
+    caveat_server.stop()
+    try:
+        result = options.sync_now()
+        assert result.startswith("The update failed: the list server could not be reached"), result
+        assert result.endswith("The previous list is kept.")
+        assert stored_list(firefox) == before
+        assert has_banner(firefox, LISTED) == LISTED
+        popup = popup_state(firefox)
+        assert "The last update failed" in popup["sync_error"]
+        assert "the list server could not be reached" in popup["sync_error"]
+        assert f"Warning list version {before['version']}" in popup["list_version"]
+        assert popup["access_hidden"]  # host access was granted at install
+    finally:
+        caveat_server.start()
+    assert options.sync_now().startswith("The list is up to date")
+    popup = popup_state(firefox)
+    assert popup["list_version"] and popup["sync_error"] is None
+
+
+@pytest.mark.parametrize("case", list(BROKEN_ANSWERS))
+def test_broken_server_keeps_the_last_good_list(firefox, site_server, options, case):
+    (status, body), message = BROKEN_ANSWERS[case]
+    before = stored_list(firefox)
+    site_server.set_api("/api/v1/list", status, body)
+    try:
+        options.set_server(site_server.origin)
+        result = options.sync_now()
+        assert result.startswith("The update failed:") and message in result, result
+        assert stored_list(firefox) == before
+        assert firefox.storage("lastSync")["lastSync"]["ok"] is False
+        assert has_banner(firefox, LISTED) == LISTED
+    finally:
+        site_server.clear_api()
+        options.set_server(None)
+
+
+def test_an_older_list_from_the_same_server_is_refused(firefox, site_server, options):
+    """A replayed older list (e.g. a stale cache) never replaces a newer one."""
+    site_server.set_api("/api/v1/list", 200, list_document(base_entries(), version=50))
+    site_server.set_api("/api/v1/changes", 200, {"format": 1, "from": 50, "version": 50, "upserted": [], "removed": []})
+    try:
+        options.set_server(site_server.origin)
+        assert options.sync_now().startswith("The list is up to date (version 50)")
+        site_server.set_api("/api/v1/changes", 410, {"error": {"code": "changes_gone", "message": "too old"}})
+        site_server.set_api("/api/v1/list", 200, list_document(base_entries(), version=49))
+        result = options.sync_now()
+        assert "49 is older than the list already held (50)" in result, result
+        assert stored_list(firefox)["version"] == 50
+    finally:
+        site_server.clear_api()
+        options.set_server(None)
+    assert options.sync_now().startswith("The list is up to date")
+
+
+def test_full_list_is_revalidated_with_if_none_match(firefox, site_server, options):
+    doc = list_document(base_entries(), version=7)
+    site_server.set_api("/api/v1/list", 200, doc, headers={"ETag": '"v7-abc"'})
+    try:
+        options.set_server(site_server.origin)
+        assert options.sync_now() == "The list is up to date (version 7)."
+        # No delta for this server now (410): the full list is asked for with the ETag, and 304 keeps it.
+        site_server.set_api("/api/v1/changes", 410, {"error": {"code": "changes_gone", "message": "too old"}})
+        site_server.set_api("/api/v1/list", 304, b"", headers={"ETag": '"v7-abc"'})
+        site_server.clear()
+        assert options.sync_now() == "The list is up to date (version 7)."
+        asked = [(r.path, r.headers.get("If-None-Match")) for r in site_server.requests if r.path.startswith("/api/")]
+        assert asked == [("/api/v1/changes?since=7", None), ("/api/v1/list", '"v7-abc"')]
+        assert stored_list(firefox)["version"] == 7
+    finally:
+        site_server.clear_api()
+        options.set_server(None)
+    assert options.sync_now().startswith("The list is up to date")
+
+
+def test_html_in_entries_is_shown_as_text(firefox, site_server, options):
+    hostile = entry("xss.example", PAYLOADS["name"], summary=PAYLOADS["summary"], details=PAYLOADS["details"],
+                    sources=[{"title": PAYLOADS["title"], "url": "https://evidence.example/?q=<script>"}])
+    site_server.set_api("/api/v1/list", 200, list_document(base_entries() + [hostile], version=3))
+    try:
+        options.set_server(site_server.origin)
+        assert options.sync_now() == "The list is up to date (version 3)."
+        firefox.open("http://xss.example/")
+        assert firefox.wait_for_banner()["data-caveat-domain"] == "xss.example"
+        firefox.click_in_banner("button", "Details and sources")
+        text = firefox.banner_text()
+        for payload in PAYLOADS.values():
+            assert payload in text
+        for tag in ("img", "script", "iframe", "svg", "b"):
+            assert firefox.banner_nodes(tag) == [], tag
+        links = firefox.banner_nodes("a")
+        assert [(a["text"], a["attributes"]["href"]) for a in links] == [
+            (PAYLOADS["title"], "https://evidence.example/?q=<script>")]
+        firefox.settle(0.2)
+        assert firefox.browser.page_script("return window.wrappedJSObject.caveatPwned;") is None
+    finally:
+        site_server.clear_api()
+        options.set_server(None)
+    assert options.sync_now().startswith("The list is up to date")
