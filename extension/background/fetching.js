@@ -18,9 +18,12 @@ export class SyncError extends Error {
  * that are not read (304, 410). Throws SyncError for network errors,
  * timeouts, oversized bodies and bodies that are not JSON.
  */
-export async function getJson(url, { headers = {}, readBodyFor = [200] } = {}) {
+export async function getJson(
+  url,
+  { headers = {}, readBodyFor = [200], timeoutMs = FETCH_TIMEOUT_MS, maxBytes = MAX_BODY_BYTES } = {},
+) {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     let res;
     try {
@@ -38,7 +41,7 @@ export async function getJson(url, { headers = {}, readBodyFor = [200] } = {}) {
       res.body?.cancel().catch(() => {});
       return { status: res.status, headers: res.headers, json: undefined };
     }
-    const text = await readCapped(res, controller);
+    const text = await readCapped(res, controller, maxBytes);
     try {
       return { status: res.status, headers: res.headers, json: JSON.parse(text) };
     } catch {
@@ -49,9 +52,9 @@ export async function getJson(url, { headers = {}, readBodyFor = [200] } = {}) {
   }
 }
 
-async function readCapped(res, controller) {
+async function readCapped(res, controller, maxBytes) {
   const declared = Number(res.headers.get("Content-Length"));
-  if (declared > MAX_BODY_BYTES) {
+  if (declared > maxBytes) {
     controller.abort();
     throw new SyncError("too_large");
   }
@@ -63,7 +66,7 @@ async function readCapped(res, controller) {
       const { done, value } = await reader.read();
       if (done) break;
       total += value.byteLength;
-      if (total > MAX_BODY_BYTES) {
+      if (total > maxBytes) {
         controller.abort();
         throw new SyncError("too_large");
       }
@@ -83,9 +86,9 @@ async function readCapped(res, controller) {
 }
 
 /** POST a JSON body; returns the status. Used only for reports a person sends. */
-export async function postJson(url, body) {
+export async function postJson(url, body, { timeoutMs = FETCH_TIMEOUT_MS } = {}) {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const res = await fetch(url, {
       method: "POST",
