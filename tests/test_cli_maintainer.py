@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
+import stat
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -297,6 +299,15 @@ def test_export_ubo_to_a_file(run, listed, storage, tmp_path):
     hosts = exports.ubo_blocked_hosts(filters)
     assert hosts["allofmp3.com"] is True and hosts["store.example"] is False
     assert set(hosts) == {e["domain"] for e in storage.all_entries()}
+
+
+def test_export_file_is_readable_like_any_new_file(run, listed, tmp_path):
+    out = tmp_path / "caveat.json"
+    run("warnings", "export", "-o", str(out))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".caveat.json")] == []  # no temp file left
 
 
 def test_export_ubo_needs_a_homepage(run, listed):
