@@ -27,9 +27,10 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from . import exports
+from .domains import normalize_domain
 from .entries import STATUSES, EntryError, ListError, validate_entry
-from .storage import StorageError
 from .importer import ImportFileError, count_entries, diff, parse_list_file, validate_document
+from .storage import StorageError
 
 # Imports at least this large get a progress bar (on stderr).
 PROGRESS_THRESHOLD = 1000
@@ -124,8 +125,6 @@ def _print_json(value) -> None:
 
 
 def _entry_or_fail(storage, domain: str) -> dict:
-    from .domains import normalize_domain
-
     canonical = normalize_domain(domain)
     entry = storage.get_entry(canonical)
     if entry is None:
@@ -382,7 +381,9 @@ def warnings_import(file, prune, dry_run, verbose):
 
 def _write_atomically(path: Path, text: str) -> None:
     """Write next to the target, then rename: a reader never sees half a list."""
-    directory = path.parent if str(path.parent) else Path(".")
+    directory = path.parent
+    if not directory.is_dir():
+        raise click.ClickException(f"cannot write {path}: {directory} is not a directory")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
         # mkstemp makes the file private (0600); an export is meant to be
@@ -404,13 +405,12 @@ def _write_atomically(path: Path, text: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (default: standard output).")
 @click.option("--homepage", metavar="URL",
-              help="ubo only: the page about your list, where people can appeal (default: PUBLIC_URL setting).")
+              help="ubo only, required: the page about your list, where people can ask for corrections.")
 @clean_errors
 def warnings_export(fmt, output, homepage):
     """Export the list as JSON, CSV, a hosts file or a uBlock Origin filter list."""
     storage = get_storage()
     if fmt == "ubo":
-        homepage = homepage or current_app.config.get("PUBLIC_URL")
         if not homepage:
             raise click.UsageError("the ubo format needs --homepage URL (the page about your list)")
         if not homepage.startswith(("https://", "http://")) or any(c.isspace() for c in homepage):
@@ -540,8 +540,6 @@ def log_command(domain, limit):
     """The change history: version, time, who, what (newest first)."""
     storage = get_storage()
     if domain is not None:
-        from .domains import normalize_domain
-
         domain = normalize_domain(domain)
     rows = storage.change_log(domain=domain, limit=limit)
     if not rows:

@@ -319,6 +319,7 @@ def test_export_ubo_needs_a_homepage(run, listed):
 def test_export_to_an_unwritable_place_is_one_line(run, listed, tmp_path):
     result = run("warnings", "export", "-o", str(tmp_path / "no" / "such" / "dir" / "x.json"), ok=False)
     assert len(result.stderr.strip().splitlines()) == 1
+    assert "is not a directory" in result.stderr
 
 
 # --- tokens -------------------------------------------------------------------------
