@@ -1,11 +1,12 @@
 // The toolbar popup: this tab's site (listed or not), the list's version and
 // age, the last sync error, and a way to grant host access when it is missing.
-import { api, describeAge, describeError, element, localizePage, send, t } from "./ui/common.js";
+import { api, describeAge, describeError, element, formatDate, localizePage, send, t } from "./ui/common.js";
 
 const hostPatterns = api.runtime.getManifest().host_permissions ?? [];
 
 async function activeTabUrl() {
-  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  // The tab of the window the person last used (where they clicked the button).
+  const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
   return tab?.url ?? "";
 }
 
@@ -23,7 +24,8 @@ function renderSite(section, state) {
   section.append(
     element("p", { class: "status", text: t(`bannerHeadline_${entry.status}`, [entry.name]) }),
     element("p", { text: entry.summary }),
-    entry.reviewed ? element("p", { class: "muted", text: t("bannerReviewed", [entry.reviewed]) }) : null,
+    element("p", { class: "muted", text: t(`status_${entry.status}`) }),
+    entry.reviewed ? element("p", { class: "muted", text: t("bannerReviewed", [formatDate(entry.reviewed)]) }) : null,
   );
   if (state.paused) section.append(element("p", { class: "muted", text: t("popupPaused") }));
   if (state.trusted) {

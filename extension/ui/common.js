@@ -21,6 +21,13 @@ export function describeAge(timestamp, now = Date.now()) {
   return t(`age_${age.unit}`, [String(age.count)]);
 }
 
+/** "2026-10-01" in the person's language, e.g. "October 1, 2026". */
+export function formatDate(isoDate) {
+  const when = new Date(`${isoDate}T00:00:00Z`);
+  if (Number.isNaN(when.getTime())) return String(isoDate);
+  return new Intl.DateTimeFormat(api.i18n.getUILanguage(), { dateStyle: "long", timeZone: "UTC" }).format(when);
+}
+
 /** A sync or report error {code, detail} in the person's language. */
 export function describeError(error) {
   if (!error) return "";

@@ -94,6 +94,16 @@ class ChromiumExtension:
         self.close()
         self.start()
 
+    def open_popup(self):
+        """The toolbar popup, opened in its own unfocused window over the last used tab
+        (headless Chromium does not show action popups)."""
+        with self.ctx.expect_page() as info:
+            self.background("chrome.windows.create({url: chrome.runtime.getURL('popup.html'), "
+                            "type: 'popup', focused: false}).then(w => w.id)")
+        popup = info.value
+        popup.wait_for_load_state()
+        return popup
+
     def open(self, url: str):
         page = self.ctx.new_page()
         page.goto(url, wait_until="load")

@@ -118,6 +118,12 @@ def test_dont_warn_again_survives_restart_and_is_undone_in_options(chromium, sit
         q.wait_for_timeout(300)
         expect(q.locator(BANNER)).to_have_count(0)
         q.close()
+    trusted_tab = chromium.open(f"http://{LISTED}/")
+    popup = chromium.open_popup()
+    expect(popup.locator("#site")).to_contain_text(f"You chose not to be warned on {LISTED}.")
+    expect(popup.get_by_role("button", name="Warn me again on this site")).to_be_visible()
+    popup.close()
+    trusted_tab.close()
     other = chromium.open(f"http://shop.{LISTED}/")  # another subdomain is another site
     expect(other.locator(BANNER)).to_have_attribute("data-caveat-domain", LISTED)
     other.close()

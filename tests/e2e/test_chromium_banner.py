@@ -129,3 +129,21 @@ def test_badge_marks_listed_tabs_only(chromium, page):
     assert tab_ids[LISTED] == "!"
     assert tab_ids["unlisted.example"] == ""
     assert listed and unlisted
+
+
+def test_popup_describes_the_current_site(chromium, page):
+    page(f"http://www.{LISTED}/")
+    popup = chromium.open_popup()
+    site = popup.locator("#site")
+    expect(site).to_contain_text("Caveat: the legality of AllOfMP3 is disputed")
+    expect(site).to_contain_text("sells music downloads")
+    expect(site).to_contain_text("sources last checked on October 1, 2026")
+    expect(popup.locator("#list-version")).to_contain_text("Warning list version 1")
+    expect(popup.locator("#sync-error")).to_be_hidden()
+    expect(popup.locator("#access")).to_be_hidden()
+    popup.close()
+
+    page("http://unlisted.example/")
+    popup = chromium.open_popup()
+    expect(popup.locator("#site")).to_have_text("unlisted.example is not on the warning list.")
+    popup.close()
