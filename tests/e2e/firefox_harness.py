@@ -207,6 +207,32 @@ return Array.from(root.querySelectorAll(arguments[1]));
 """
 
 
+_REQUEST_LOG_SCRIPT = """
+if (window.caveatRequestLog) Services.obs.removeObserver(window.caveatRequestLog, "http-on-modify-request");
+const entries = [];
+const observer = {
+  entries,
+  observe(subject) {
+    const channel = subject.QueryInterface(Ci.nsIHttpChannel);
+    const principal = channel.loadInfo && channel.loadInfo.triggeringPrincipal;
+    const addons = [];
+    if (principal) {
+      if (principal.addonId) addons.push(principal.addonId);
+      if (principal.isExpandedPrincipal) {  // a content script's principal
+        for (const inner of principal.QueryInterface(Ci.nsIExpandedPrincipal).allowlist) {
+          if (inner.addonId) addons.push(inner.addonId);
+        }
+      }
+    }
+    entries.push({url: channel.URI.spec, method: channel.requestMethod, addons,
+                  origin: principal ? principal.origin : null});
+  },
+};
+Services.obs.addObserver(observer, "http-on-modify-request");
+window.caveatRequestLog = observer;
+"""
+
+
 class FirefoxBrowser:
     """One headless Firefox ESR process, its profile and its Marionette session."""
 
@@ -231,7 +257,10 @@ class FirefoxBrowser:
             raise FileNotFoundError(f"Firefox ESR not found at {self.binary}; install firefox-esr")
         log = open(self.log_path, "ab")
         env = {**os.environ, "MOZ_CRASHREPORTER_DISABLE": "1", "MOZ_CRASHREPORTER": "0",
-               "MOZ_HEADLESS": "1"}
+               "MOZ_HEADLESS": "1",
+               # Release builds ignore services.settings.server without this,
+               # and would keep polling Mozilla's remote settings.
+               "MOZ_REMOTE_SETTINGS_DEVTOOLS": "1"}
         self.process = subprocess.Popen(
             [str(self.binary), "--marionette", "--remote-allow-system-access", "--headless",
              "--no-remote", "--profile", str(self.profile_dir)],
@@ -357,6 +386,22 @@ class FirefoxBrowser:
                 "const p = WebExtensionPolicy.getByID(arguments[0]);"
                 "return p ? p.allowedOrigins.patterns.map(m => m.pattern) : [];",
                 script_args=[addon_id])
+
+    # -- network ------------------------------------------------------------
+
+    def start_request_log(self) -> None:
+        """Record every HTTP(S) request Firefox makes from now on, with who caused it.
+
+        The parent process sees every channel; the triggering principal says
+        whether a page, the browser itself or an add-on (``addons``) asked.
+        """
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            self.client.execute_script(_REQUEST_LOG_SCRIPT)
+
+    def request_log(self) -> list[dict]:
+        """Requests since ``start_request_log``: {url, method, addons, origin}."""
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            return self.client.execute_script("return window.caveatRequestLog.entries.slice();")
 
     # -- pages -------------------------------------------------------------
 
@@ -525,8 +570,9 @@ class CaveatFirefox:
     the site tab.
     """
 
-    def __init__(self, xpi: Path, profile_dir: Path, site_port: int):
+    def __init__(self, xpi: Path, profile_dir: Path, site_port: int, *, record_requests: bool = False):
         self.xpi = Path(xpi)
+        self.record_requests = record_requests  # log every request from before the install on
         self.browser = FirefoxBrowser(profile_dir, site_port)
         self.extension: InstalledExtension | None = None
         self.site_tab = ""
@@ -546,6 +592,8 @@ class CaveatFirefox:
         return self
 
     def _set_up(self) -> None:
+        if self.record_requests:
+            self.browser.start_request_log()
         if self.extension is None:
             self.extension = self.browser.install_extension(self.xpi, temporary=False)
         else:  # after a restart: the same add-on, same UUID, still installed
