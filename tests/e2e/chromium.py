@@ -161,6 +161,35 @@ def banner_nodes(ctx, page, node_name: str) -> list[dict]:
         cdp.detach()
 
 
+def banner_styles(ctx, page, node_name: str, properties: list[str]) -> list[dict[str, str]]:
+    """Computed ``properties`` of each ``node_name`` element inside the banner (through CDP)."""
+    cdp = ctx.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        doc = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
+        nodes = []
+
+        def walk(node, inside: bool):
+            attrs = node.get("attributes") or []
+            inside = inside or "data-caveat-banner" in attrs[::2]
+            if inside and node.get("nodeName") == node_name.upper():
+                nodes.append(node["nodeId"])
+            for key in ("children", "shadowRoots"):
+                for child in node.get(key) or []:
+                    walk(child, inside)
+
+        walk(doc["root"], False)
+        out = []
+        for node_id in nodes:
+            computed = cdp.send("CSS.getComputedStyleForNode", {"nodeId": node_id})["computedStyle"]
+            values = {item["name"]: item["value"] for item in computed}
+            out.append({name: values.get(name, "") for name in properties})
+        return out
+    finally:
+        cdp.detach()
+
+
 def click_in_banner(ctx, page, node_name: str, text: str) -> None:
     """Click the banner's element (e.g. a BUTTON) whose text is ``text``, as a person would (real mouse)."""
     cdp = ctx.new_cdp_session(page)
