@@ -1,0 +1,41 @@
+"""The framework floor for server_bench.py: a minimal Flask app with one JSON
+endpoint, run by gunicorn with exactly the settings `caveat serve` uses
+(server.cli.gunicorn_options, the same CAVEAT_* variables).
+
+    .venv/bin/python bench/floor_server.py --bind 127.0.0.1:PORT
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask import Flask, jsonify  # noqa: E402
+
+from server.cli import CaveatServer, gunicorn_options  # noqa: E402
+from server.settings import load_settings  # noqa: E402
+
+
+def floor_app() -> Flask:
+    app = Flask(__name__)
+
+    @app.get("/ping")
+    def ping():
+        return jsonify({"status": "ok"})
+
+    return app
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--bind", required=True, metavar="HOST:PORT")
+    args = p.parse_args(argv)
+    settings = load_settings({"DATABASE_URL": "sqlite://"})  # no database: settings only
+    CaveatServer(floor_app(), gunicorn_options(settings, bind=args.bind)).run()
+
+
+if __name__ == "__main__":
+    main()
