@@ -403,6 +403,24 @@ class FirefoxBrowser:
         with self.client.using_context(self.client.CONTEXT_CHROME):
             return self.client.execute_script("return window.caveatRequestLog.entries.slice();")
 
+    def permission_prompt_shown(self) -> bool:
+        """Whether Firefox is showing an add-on's permission request doorhanger."""
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            return self.client.execute_script(
+                "return !!PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);")
+
+    def accept_permission_prompt(self) -> None:
+        """Click "Allow" on the permission doorhanger, as the person would."""
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            clicked = self.client.execute_script(
+                "const shown = PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);"
+                "if (!shown) return false;"
+                "const panel = PopupNotifications.panel.querySelector('popupnotification#addon-webext-permissions-notification');"
+                "if (!panel) return false;"
+                "panel.button.click();"
+                "return true;")
+        assert clicked, "no add-on permission prompt to accept"
+
     # -- pages -------------------------------------------------------------
 
     def navigate(self, url: str) -> None:
@@ -570,10 +588,11 @@ class CaveatFirefox:
     the site tab.
     """
 
-    def __init__(self, xpi: Path, profile_dir: Path, site_port: int, *, record_requests: bool = False):
+    def __init__(self, xpi: Path, profile_dir: Path, site_port: int, *, record_requests: bool = False,
+                 extra_prefs: dict[str, object] | None = None):
         self.xpi = Path(xpi)
         self.record_requests = record_requests  # log every request from before the install on
-        self.browser = FirefoxBrowser(profile_dir, site_port)
+        self.browser = FirefoxBrowser(profile_dir, site_port, extra_prefs=extra_prefs)
         self.extension: InstalledExtension | None = None
         self.site_tab = ""
         self.extension_tab = ""
