@@ -187,3 +187,8 @@ def test_banner_text_has_good_contrast(chromium, scheme):
             p.screenshot(path=str(shot))
     finally:
         p.close()
+
+
+def test_missing_chromium_fails_instead_of_skipping(playwright, tmp_path):
+    with pytest.raises(AssertionError, match="Chromium is not installed"):
+        ChromiumExtension(playwright, tmp_path, tmp_path / "profile", 1, binary=tmp_path / "no-chromium")
