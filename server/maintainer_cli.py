@@ -340,6 +340,28 @@ def _validate_with_progress(kind, raw, path):
         return validate_document(raw, bar.update)
 
 
+def _read_list_or_fail(file: Path) -> dict:
+    """Read and validate a list file; on failure list every problem, then fail."""
+    try:
+        kind, raw = parse_list_file(file)
+        return _validate_with_progress(kind, raw, file)
+    except (ImportFileError, ListError) as exc:
+        if len(exc.errors) == 1:
+            raise click.ClickException(exc.errors[0]) from None
+        for message in exc.errors:
+            echo_err(message)
+        raise click.ClickException(f"{file}: {len(exc.errors)} problems (listed above)") from None
+
+
+@warnings_group.command("validate")
+@click.argument("file", type=click.Path(path_type=Path))
+@clean_errors
+def warnings_validate(file):
+    """Check a list file (curated YAML or JSON) without a database."""
+    doc = _read_list_or_fail(file)
+    click.echo(f"{file}: {len(doc['entries'])} entries, all valid.")
+
+
 @warnings_group.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Also remove listed entries that the file does not contain.")
@@ -354,16 +376,10 @@ def warnings_import(file, prune, dry_run, verbose):
     """
     storage = get_storage()
     try:
-        kind, raw = parse_list_file(file)
-        doc = _validate_with_progress(kind, raw, file)
-    except (ImportFileError, ListError) as exc:
-        if len(exc.errors) == 1:
-            raise click.ClickException(exc.errors[0]) from None
-        for message in exc.errors:
-            echo_err(message)
-        raise click.ClickException(
-            f"{file}: {len(exc.errors)} problems (listed above); nothing was imported"
-        ) from None
+        doc = _read_list_or_fail(file)
+    except click.ClickException as exc:
+        exc.message += "; nothing was imported"
+        raise
     plan = diff(storage.all_entries(), doc["entries"], prune)
     click.echo(f"{file}: {len(doc['entries'])} entries")
     _print_plan(plan, verbose)

@@ -26,20 +26,14 @@ GOOD = [
 ]
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    # getpass reads these first: the actor becomes cli:alice.
+# `app` and `storage` come from tests/conftest.py: a real SQLite file per test.
+
+@pytest.fixture(autouse=True)
+def os_user(monkeypatch):
+    """getpass reads these first: CLI changes are made as cli:alice."""
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LOGNAME", "alice")
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'caveat.db'}"})
-    app.extensions["caveat.storage"].init_schema()
-    return app
-
-
-@pytest.fixture
-def storage(app):
-    return app.extensions["caveat.storage"]
 
 
 @pytest.fixture
@@ -228,6 +222,17 @@ def test_import_an_export_round_trips(run, storage, tmp_path):
     run("warnings", "export", "--format", "json", "-o", str(out))
     assert "Nothing to change" in run("warnings", "import", str(out), "--prune").stdout
     assert storage.version() == 1
+
+
+def test_validate_checks_a_file_without_a_database(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}"})
+    runner = app.test_cli_runner()
+    good = runner.invoke(cli, ["warnings", "validate", "server/data/warnings.yaml"])
+    assert good.exit_code == 0 and "entries, all valid." in good.stdout
+    bad = runner.invoke(cli, ["warnings", "validate", str(write_list(tmp_path / "bad.json", [entry("com"), entry("x.example", status="?")]))])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
+    assert bad.stderr.splitlines()[-1].endswith("bad.json: 2 problems (listed above)")
+    assert not (tmp_path / "never.db").exists()
 
 
 @pytest.mark.parametrize("content, message", [
