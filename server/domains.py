@@ -27,6 +27,12 @@ MAX_INPUT_LENGTH = 4096
 
 _LDH_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 _NUMERIC_LABEL = re.compile(r"^(?:[0-9]+|0x[0-9a-f]*)$")
+# Already canonical: lowercase LDH labels, 2+ labels, the last starting with a
+# letter (so never an IP address), 253 characters at most. Such input (the
+# common case: entries read back, bulk imports) skips the full pipeline.
+_CANONICAL = re.compile(
+    r"^(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?\Z"
+)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
@@ -128,6 +134,8 @@ def normalize_host(text: str) -> str:
     """
     if not isinstance(text, str):
         raise DomainError("invalid_domain", "the domain must be a string")
+    if _CANONICAL.match(text) and "xn--" not in text:
+        return text
     text = text.strip()
     if not text:
         raise DomainError("empty", "the domain is empty")
@@ -159,13 +167,16 @@ def registrable_domain(host: str) -> str | None:
     """
     if not isinstance(host, str) or not host or host.startswith("."):
         return None
-    try:
-        labels = _to_ascii_labels(host)
-    except DomainError:
-        return None
-    ascii_host = ".".join(labels)
-    if _is_ip_address(ascii_host):
-        return None
+    if _CANONICAL.match(host) and "xn--" not in host:
+        ascii_host, labels = host, host.split(".")
+    else:
+        try:
+            labels = _to_ascii_labels(host)
+        except DomainError:
+            return None
+        ascii_host = ".".join(labels)
+        if _is_ip_address(ascii_host):
+            return None
     parts = _extractor()(ascii_host)
     if not parts.suffix:  # unlisted TLD: default rule "*"
         return ".".join(labels[-2:]) if len(labels) >= 2 else None

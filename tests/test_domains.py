@@ -20,6 +20,7 @@ from server.domains import (
         ("allofmp3.com.", "allofmp3.com"),
         ("allofmp3.com:8443", "allofmp3.com"),
         ("  allofmp3.com \n", "allofmp3.com"),
+        ("allofmp3.com\n", "allofmp3.com"),  # the canonical fast path must not keep a newline
         ("www.allofmp3.com", "www.allofmp3.com"),
         ("https://www.AllOfMP3.com/buy?album=1#top", "www.allofmp3.com"),
         ("http://user:secret@shop.allofmp3.com:8080/", "shop.allofmp3.com"),
