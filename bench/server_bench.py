@@ -25,33 +25,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, free_port, parser, ratio, table, write_results  # noqa: E402
 from bench.services import caveat_service, floor_service, nginx_service, request  # noqa: E402
-from bench.synthetic import synthetic_entries  # noqa: E402
+from bench.database import prepare_database  # noqa: E402
 
 WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
 UNLISTED_HOST = "checkout.unlisted-shop.example"
 
 
-def prepare_database(path: Path, synthetic: int) -> tuple[str, str]:
-    """A SQLite database with the curated list plus ``synthetic`` entries; returns (URL, a listed host)."""
-    from server import create_app
-    from server.curated import load_curated
-
-    url = f"sqlite:///{path}"
-    storage = create_app({"DATABASE_URL": url}).extensions["caveat.storage"]
-    storage.init_schema()
-    curated = load_curated()["entries"]
-    extra = synthetic_entries(synthetic)
-    storage.apply_changes(curated + extra, [], actor="bench")
-    storage.dispose()
-    listed = next(e["domain"] for e in extra if e["include_subdomains"])
-    return url, f"www.{listed}"
+def listed_host(extra: list[dict]) -> str:
+    """A host under a synthetic entry that covers subdomains."""
+    return "www." + next(e["domain"] for e in extra if e["include_subdomains"])
 
 
-def endpoints(listed_host: str) -> list[dict]:
+def endpoints(listed: str) -> list[dict]:
     """What is measured: path, extra request headers, the status each answer must have."""
     gzip = {"Accept-Encoding": "gzip"}
     return [
-        {"name": "lookup listed", "path": f"/api/v1/lookup?domain={listed_host}", "headers": {}, "status": 200},
+        {"name": "lookup listed", "path": f"/api/v1/lookup?domain={listed}", "headers": {}, "status": 200},
         {"name": "lookup unlisted", "path": f"/api/v1/lookup?domain={UNLISTED_HOST}", "headers": {}, "status": 200},
         {"name": "list 200 gzip", "path": "/api/v1/list", "headers": gzip, "status": 200},
         {"name": "list 304", "path": "/api/v1/list", "headers": gzip, "status": 304, "revalidate": True},
@@ -137,9 +126,9 @@ def main(argv=None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="caveat-bench-server-") as tmp_name:
         tmp = Path(tmp_name)
-        database_url, listed_host = prepare_database(tmp / "caveat.db", synthetic)
+        database_url, extra = prepare_database(tmp / "caveat.db", synthetic)
         settings = gunicorn_options(load_settings({"DATABASE_URL": database_url}))
-        points = endpoints(listed_host)
+        points = endpoints(listed_host(extra))
         ports = {"caveat": free_port(), "nginx": free_port(), "floor": free_port()}
         with caveat_service(database_url, ports["caveat"], tmp / "caveat.log") as caveat:
             export_static(caveat.port, tmp / "static", points)

@@ -82,13 +82,15 @@ class Service:
         raise RuntimeError(f"{self.name} did not answer on port {self.port} within {timeout} s; see {self.log}")
 
     def stop(self) -> None:
+        """SIGINT (quick shutdown for gunicorn and nginx alike), then the process group we started."""
         if self.proc is None or self.proc.poll() is not None:
             return
-        self.proc.send_signal(signal.SIGTERM)
+        self.proc.send_signal(signal.SIGINT)
         try:
-            self.proc.wait(timeout=30)
+            # gunicorn's master lingers for seconds after its workers have gone.
+            self.proc.wait(timeout=1)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)  # our own session: the master and its workers
             self.proc.wait()
 
     def __enter__(self):

@@ -1,0 +1,264 @@
+"""Extension benchmark in Debian's Chromium (headless, Playwright persistent
+contexts), each figure against a baseline in the same run:
+
+1. page load (Navigation Timing loadEventEnd) of unlisted local pages with
+   the built extension (curated-size list, and a 100,000-entry list) vs a
+   profile without it: the same pages, loads interleaved, medians and ratios;
+2. on a listed page whose server sends the body slowly (1.5 s between two
+   parts), the time from the response's first byte (commit) to the banner's
+   host element being in the page, vs that page's DOMContentLoaded;
+3. the background service worker's JS heap (CDP Runtime.getHeapUsage after a
+   GC) with 100,000 entries loaded vs with the small list.
+
+    .venv/bin/python bench/extension_bench.py [--quick] [--out DIR] [--loads N] [--entries N]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.cdp import CdpSocket, devtools_port, targets  # noqa: E402
+from bench.common import CHROMIUM, median, parser, ratio, table, write_results  # noqa: E402
+from bench.synthetic import synthetic_entries  # noqa: E402
+
+# Where the banner's host element first appears, recorded by the page's main
+# world from document start (performance.now() is relative to navigation start).
+BANNER_PROBE = """
+(() => {
+  const seen = () => document.querySelector('[data-caveat-banner]');
+  window.__caveatBench = { bannerAt: null, presentAtStart: false };
+  if (seen()) { window.__caveatBench = { bannerAt: performance.now(), presentAtStart: true }; return; }
+  const observer = new MutationObserver(() => {
+    if (window.__caveatBench.bannerAt === null && seen()) {
+      window.__caveatBench.bannerAt = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})();
+"""
+
+NAV_TIMING = """() => {
+  const n = performance.getEntriesByType('navigation')[0];
+  return { responseStart: n.responseStart, domContentLoaded: n.domContentLoadedEventStart,
+           loadEventEnd: n.loadEventEnd, bench: window.__caveatBench || null };
+}"""
+
+UNLISTED_PAGES = [f"http://shop{i}.unlisted-store.example/catalogue?page={i}" for i in range(8)]
+SERVER_URL = "http://127.0.0.1:9"  # nothing listens: no sync happens during the benchmark anyway
+
+
+class BenchChromium:
+    """Chromium on its own profile, with or without the extension, and a DevTools port
+    (for the service worker's heap). Reuses the end-to-end tests' launch flags."""
+
+    def __init__(self, playwright, profile: Path, site_port: int, extension: Path | None):
+        from tests.e2e.chromium import chromium_args
+
+        args = chromium_args(extension or profile, site_port)
+        if extension is None:
+            args = [a for a in args if not a.startswith(("--load-extension", "--disable-extensions-except"))]
+        self.profile = profile
+        self.ctx = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True,
+            args=[*args, "--remote-debugging-port=0"])
+        self.ctx.set_default_timeout(60_000)
+        self.page = self.ctx.pages[0] if self.ctx.pages else self.ctx.new_page()
+        self.sw = None
+        self.ext_id = ""
+        if extension is not None:
+            self.sw = self.ctx.service_workers[0] if self.ctx.service_workers else self.ctx.wait_for_event(
+                "serviceworker", timeout=60_000)
+            self.ext_id = self.sw.url.split("/")[2]
+
+    def wait_ready(self) -> float:
+        """Seconds until the background reports start-up done (list stored, index built, banner registered)."""
+        start = time.perf_counter()
+        assert self.sw.evaluate("globalThis.caveatReady") is True, "the extension's background failed to start"
+        return time.perf_counter() - start
+
+    def load(self, url: str) -> dict:
+        self.page.goto(url, wait_until="load")
+        return self.page.evaluate(NAV_TIMING)
+
+    def worker_heap(self) -> dict:
+        """JS heap of the extension's service worker after a forced GC."""
+        self.sw.evaluate("1")  # wake it if Chromium stopped it
+        prefix = f"chrome-extension://{self.ext_id}/"
+        target = next(t for t in targets(devtools_port(self.profile))
+                      if t.get("type") == "service_worker" and t.get("url", "").startswith(prefix))
+        cdp = CdpSocket(target["webSocketDebuggerUrl"])
+        try:
+            cdp.send("HeapProfiler.collectGarbage")
+            usage = cdp.send("Runtime.getHeapUsage")
+        finally:
+            cdp.close()
+        return {"used_bytes": usage["usedSize"], "total_bytes": usage["totalSize"]}
+
+    def close(self) -> None:
+        self.ctx.close()
+
+
+def build_extensions(tmp: Path, big: int) -> tuple[Path, Path, int]:
+    """The extension built by build.py twice: the end-to-end tests' small list, and 100,000 more entries."""
+    from tests.e2e.conftest import run_build
+    from tests.e2e.entries import base_entries, list_document
+
+    big_entries = base_entries() + synthetic_entries(big)
+    with contextlib.redirect_stdout(sys.stderr):  # build.py's summary is not part of the report
+        small = run_build("chrome", tmp / "dist-small", list_document(base_entries()), SERVER_URL)
+        large = run_build("chrome", tmp / "dist-big", list_document(big_entries), SERVER_URL)
+    return small, large, len(big_entries)
+
+
+def page_loads(browsers: dict[str, BenchChromium], loads: int) -> dict[str, list[dict]]:
+    """Interleaved loads of the same unlisted pages in every browser (after 2 warm-up loads each)."""
+    timings: dict[str, list[dict]] = {name: [] for name in browsers}
+    for i in range(loads + 2):
+        url = UNLISTED_PAGES[i % len(UNLISTED_PAGES)]
+        for name, browser in browsers.items():
+            timing = browser.load(url)
+            if i >= 2:
+                timings[name].append(timing)
+    return timings
+
+
+def banner_timings(browser: BenchChromium, site_port: int, loads: int) -> list[dict]:
+    """Loads of a listed page sent in two parts; where the banner landed relative to DOMContentLoaded."""
+    from tests.e2e.entries import LISTED
+
+    browser.page.add_init_script(BANNER_PROBE)
+    results = []
+    for i in range(loads):
+        t = browser.load(f"http://www.{LISTED}/slow?run={i}")
+        at = t["bench"]["bannerAt"] if t["bench"] else None
+        results.append({
+            "banner_after_response_ms": None if at is None else at - t["responseStart"],
+            "dcl_after_response_ms": t["domContentLoaded"] - t["responseStart"],
+            "banner_present_at_document_start": bool(t["bench"] and t["bench"]["presentAtStart"]),
+        })
+    return results
+
+
+def summarize_loads(timings: dict[str, list[dict]]) -> dict:
+    out = {}
+    for name, runs in timings.items():
+        loads = [r["loadEventEnd"] for r in runs]
+        out[name] = {"loads": len(loads), "load_median_ms": median(loads),
+                     "load_p90_ms": sorted(loads)[int(0.9 * (len(loads) - 1))],
+                     "dcl_median_ms": median(r["domContentLoaded"] for r in runs),
+                     "response_start_median_ms": median(r["responseStart"] for r in runs),
+                     "load_stdev_ms": statistics.pstdev(loads)}
+    return out
+
+
+def summarize_banner(runs: list[dict]) -> dict:
+    landed = [r for r in runs if r["banner_after_response_ms"] is not None]
+    banner = median(r["banner_after_response_ms"] for r in landed) if landed else None
+    dcl = median(r["dcl_after_response_ms"] for r in runs)
+    return {"loads": len(runs), "banner_missed": len(runs) - len(landed),
+            "banner_after_response_median_ms": banner,
+            "banner_after_response_max_ms": max((r["banner_after_response_ms"] for r in landed), default=None),
+            "dcl_after_response_median_ms": dcl,
+            "ratio_banner_over_dcl": ratio(banner, dcl),
+            "banner_present_at_document_start": sum(r["banner_present_at_document_start"] for r in runs)}
+
+
+def main(argv=None) -> int:
+    p = parser(__doc__.split("\n\n")[0])
+    p.add_argument("--loads", type=int, help="timed page loads per profile (default 60; quick 2)")
+    p.add_argument("--entries", type=int, help="synthetic entries in the big build (default 100000; quick 200)")
+    args = p.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"extension_bench.py: Chromium is not installed at {CHROMIUM}", file=sys.stderr)
+        return 1
+    loads = args.loads or (2 if args.quick else 60)
+    banner_loads = 1 if args.quick else 10
+    big = args.entries if args.entries is not None else (200 if args.quick else 100_000)
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.sites import SiteServer
+
+    site = SiteServer().start()
+    browsers: dict[str, BenchChromium] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="caveat-bench-ext-") as tmp_name, sync_playwright() as pw:
+            tmp = Path(tmp_name)
+            print("extension: building…", file=sys.stderr)
+            small_ext, big_ext, big_total = build_extensions(tmp, big)
+            print("extension: starting Chromium ×3…", file=sys.stderr)
+            browsers["none"] = BenchChromium(pw, tmp / "profile-none", site.port, None)
+            browsers["small"] = BenchChromium(pw, tmp / "profile-small", site.port, small_ext)
+            ready_small_s = browsers["small"].wait_ready()
+            browsers["big"] = BenchChromium(pw, tmp / "profile-big", site.port, big_ext)
+            ready_big_s = browsers["big"].wait_ready()
+
+            print(f"extension: {loads} page loads per profile…", file=sys.stderr)
+            loads_summary = summarize_loads(page_loads(browsers, loads))
+            print("extension: banner timing…", file=sys.stderr)
+            banner_small = summarize_banner(banner_timings(browsers["small"], site.port, banner_loads))
+            banner_big = summarize_banner(banner_timings(browsers["big"], site.port, banner_loads))
+            print("extension: service worker heap…", file=sys.stderr)
+            heap_small = browsers["small"].worker_heap()
+            heap_big = browsers["big"].worker_heap()
+            for browser in browsers.values():
+                browser.close()
+            browsers.clear()
+    finally:
+        for browser in browsers.values():
+            browser.close()
+        site.stop()
+
+    small_entries = 3  # tests/e2e/entries.base_entries()
+    none_ms = loads_summary["none"]["load_median_ms"]
+    result = {
+        "chromium": str(CHROMIUM),
+        "page_loads": loads_summary,
+        "ratio_load_small_over_none": ratio(loads_summary["small"]["load_median_ms"], none_ms),
+        "ratio_load_big_over_none": ratio(loads_summary["big"]["load_median_ms"], none_ms),
+        "banner_small_list": banner_small,
+        "banner_big_list": banner_big,
+        "background_ready_s": {"small": ready_small_s, "big": ready_big_s},
+        "worker_heap_small": {**heap_small, "entries": small_entries},
+        "worker_heap_big": {**heap_big, "entries": big_total},
+        "worker_heap_bytes_per_entry": (heap_big["used_bytes"] - heap_small["used_bytes"]) / (big_total - small_entries),
+        "ratio_heap_big_over_small": ratio(heap_big["used_bytes"], heap_small["used_bytes"]),
+    }
+    report(result, big_total)
+    write_results(args.out, "extension", result, args.quick)
+    return 0
+
+
+def report(r: dict, big_total: int) -> None:
+    pl = r["page_loads"]
+    print("\nExtension in Chromium: unlisted pages, Navigation Timing (ms from navigation start), medians")
+    table(["profile", "loads", "load ms", "p90 ms", "DCL ms", "ratio vs none"],
+          [["no extension", pl["none"]["loads"], pl["none"]["load_median_ms"], pl["none"]["load_p90_ms"],
+            pl["none"]["dcl_median_ms"], 1.0],
+           ["extension, 3 entries", pl["small"]["loads"], pl["small"]["load_median_ms"], pl["small"]["load_p90_ms"],
+            pl["small"]["dcl_median_ms"], r["ratio_load_small_over_none"]],
+           [f"extension, {big_total:,} entries", pl["big"]["loads"], pl["big"]["load_median_ms"],
+            pl["big"]["load_p90_ms"], pl["big"]["dcl_median_ms"], r["ratio_load_big_over_none"]]])
+    print("\nBanner on a listed page whose body arrives in two parts 1.5 s apart (ms after the first response byte)")
+    table(["list", "loads", "missed", "banner ms", "banner max ms", "DCL ms", "banner/DCL"],
+          [[name, b["loads"], b["banner_missed"], b["banner_after_response_median_ms"], b["banner_after_response_max_ms"],
+            b["dcl_after_response_median_ms"], b["ratio_banner_over_dcl"]]
+           for name, b in (("3 entries", r["banner_small_list"]), (f"{big_total:,} entries", r["banner_big_list"]))])
+    print("\nBackground service worker JS heap after GC (CDP Runtime.getHeapUsage)")
+    table(["list", "used bytes", "ratio", "start-up s"],
+          [["3 entries", r["worker_heap_small"]["used_bytes"], 1.0, r["background_ready_s"]["small"]],
+           [f"{big_total:,} entries", r["worker_heap_big"]["used_bytes"], r["ratio_heap_big_over_small"],
+            r["background_ready_s"]["big"]]])
+    print(f"heap per added entry: {r['worker_heap_bytes_per_entry']:.0f} bytes")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
