@@ -199,11 +199,25 @@ for (let node = walker.nextNode(); node; node = walker.nextNode()) {
 return parts.join(" ");
 """
 
+# Elements inside the closed shadow root matching a selector (and, when given,
+# with exactly this text), as WebElements or as plain {text, attributes}.
 _BANNER_QUERY_SCRIPT = """
 const host = document.querySelector(arguments[0]);
 const root = host && host.openOrClosedShadowRoot;
-if (!root) return null;
-return Array.from(root.querySelectorAll(arguments[1]));
+if (!root) return [];
+const text = arguments[2];
+return Array.from(root.querySelectorAll(arguments[1]))
+  .filter(el => text === null || el.textContent.trim() === text);
+"""
+
+_BANNER_NODES_SCRIPT = """
+const host = document.querySelector(arguments[0]);
+const root = host && host.openOrClosedShadowRoot;
+if (!root) return [];
+return Array.from(root.querySelectorAll(arguments[1])).map(el => ({
+  text: el.textContent,
+  attributes: Object.fromEntries(Array.from(el.attributes).map(a => [a.name, a.value])),
+}));
 """
 
 
@@ -297,7 +311,10 @@ class FirefoxBrowser:
         """Ask Firefox to shut down cleanly (profile data flushed), then wait for it."""
         if self.process is None:
             return
-        if self.client is not None and self.process.poll() is None:
+        if self.client is None:  # no session to ask through
+            self._kill()
+            return
+        if self.process.poll() is None:
             try:
                 self.client._send_message("Marionette:Quit", {})
             except (OSError, errors.MarionetteException):
@@ -477,28 +494,18 @@ class FirefoxBrowser:
         """Text a person reads in the banner (closed shadow root included)."""
         return self.privileged_page_script(_BANNER_TEXT_SCRIPT, BANNER_SELECTOR)
 
-    def banner_elements(self, selector: str) -> list:
-        """Elements matching ``selector`` inside the banner's closed shadow root."""
-        found = self.privileged_page_script(_BANNER_QUERY_SCRIPT, BANNER_SELECTOR, selector)
-        return found or []
+    def banner_elements(self, selector: str, text: str | None = None) -> list:
+        """WebElements matching ``selector`` (and ``text``) inside the banner's closed shadow root."""
+        return self.privileged_page_script(_BANNER_QUERY_SCRIPT, BANNER_SELECTOR, selector, text) or []
 
-    def banner_element_info(self, selector: str) -> list[dict]:
-        """Tag, text and attributes of each element matching ``selector`` in the banner."""
-        return self.privileged_page_script(
-            "const host = document.querySelector(arguments[0]);"
-            "const root = host && host.openOrClosedShadowRoot;"
-            "if (!root) return [];"
-            "return Array.from(root.querySelectorAll(arguments[1])).map(el => ({"
-            "  tag: el.localName, text: el.textContent,"
-            "  attributes: Object.fromEntries(Array.from(el.attributes).map(a => [a.name, a.value]))"
-            "}));",
-            BANNER_SELECTOR, selector)
+    def banner_nodes(self, selector: str) -> list[dict]:
+        """Elements matching ``selector`` in the banner, as {text, attributes}."""
+        return self.privileged_page_script(_BANNER_NODES_SCRIPT, BANNER_SELECTOR, selector)
 
-    def click_in_banner(self, selector: str) -> None:
+    def click_in_banner(self, selector: str, text: str | None = None) -> None:
         """Click an element inside the banner as a person would (a trusted click)."""
-        elements = self.banner_elements(selector)
-        if not elements:
-            raise LookupError(f"no {selector!r} in the banner")
+        elements = self.banner_elements(selector, text)
+        assert elements, f"no {selector} {text!r} in the banner"
         elements[0].click()
 
     # -- extension pages and background ------------------------------------
@@ -549,25 +556,6 @@ const fromPage = (value) => value === undefined ? null : JSON.parse(page.JSON.st
 # ---------------------------------------------------------------------------
 # Caveat in Firefox: the built xpi installed as a person installs it
 # ---------------------------------------------------------------------------
-
-_BANNER_NODES_SCRIPT = """
-const host = document.querySelector(arguments[0]);
-const root = host && host.openOrClosedShadowRoot;
-if (!root) return [];
-return Array.from(root.querySelectorAll(arguments[1])).map(el => ({
-  text: el.textContent,
-  attributes: Object.fromEntries(Array.from(el.attributes).map(a => [a.name, a.value])),
-}));
-"""
-
-_BANNER_BUTTON_SCRIPT = """
-const host = document.querySelector(arguments[0]);
-const root = host && host.openOrClosedShadowRoot;
-if (!root) return null;
-return Array.from(root.querySelectorAll(arguments[1]))
-  .find(el => el.textContent.trim() === arguments[2]) || null;
-"""
-
 
 def packaged_xpi(unpacked: Path) -> Path:
     """The xpi build.py wrote next to ``<out>/firefox/``."""
@@ -686,13 +674,11 @@ class CaveatFirefox:
 
     def banner_nodes(self, selector: str) -> list[dict]:
         """Elements in the banner's closed shadow root, as {text, attributes}."""
-        return self.browser.privileged_page_script(_BANNER_NODES_SCRIPT, BANNER_SELECTOR, selector)
+        return self.browser.banner_nodes(selector)
 
     def click_in_banner(self, selector: str, text: str) -> None:
         """Click the banner's element whose text is ``text``, with a real (trusted) click."""
-        target = self.browser.privileged_page_script(_BANNER_BUTTON_SCRIPT, BANNER_SELECTOR, selector, text)
-        assert target is not None, f"no {selector} {text!r} in the banner"
-        target.click()
+        self.browser.click_in_banner(selector, text)
 
     def wait_until(self, condition, *, timeout: float = 10, message: str = "condition"):
         return self.browser.wait_until(condition, timeout=timeout, message=message)
