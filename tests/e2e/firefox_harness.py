@@ -404,6 +404,23 @@ class FirefoxBrowser:
                 "return p ? p.allowedOrigins.patterns.map(m => m.pattern) : [];",
                 script_args=[addon_id])
 
+    def suspend_background(self, addon_id: str) -> str:
+        """Stop the add-on's event page, as Firefox does after it idles; returns its new state."""
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            return self.client.execute_async_script(
+                "const [id, done] = arguments;"
+                "const extension = WebExtensionPolicy.getByID(id).extension;"
+                "extension.terminateBackground({ignoreDevToolsAttached: true})"
+                "  .then(() => done(extension.backgroundState), (err) => done('failed: ' + err));",
+                script_args=[addon_id])
+
+    def background_state(self, addon_id: str) -> str:
+        """"running", "stopped", ... as Firefox's add-on manager sees the event page."""
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            return self.client.execute_script(
+                "return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;",
+                script_args=[addon_id])
+
     # -- network ------------------------------------------------------------
 
     def start_request_log(self) -> None:

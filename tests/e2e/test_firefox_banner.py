@@ -137,3 +137,19 @@ def test_badge_marks_listed_tabs_only(firefox):
         firefox.client.switch_to_window(other)
         firefox.client.close()
         firefox.client.switch_to_window(firefox.site_tab)
+
+
+def test_banner_and_badge_after_firefox_suspended_the_event_page(firefox):
+    """Firefox stops an idle MV3 event page; the next listed page must wake it."""
+    addon_id = firefox.extension.addon_id
+    assert firefox.browser.suspend_background(addon_id) == "stopped"
+
+    firefox.open(f"http://shop.{LISTED}/")
+
+    assert firefox.wait_for_banner()["data-caveat-domain"] == LISTED
+    assert firefox.browser.background_state(addon_id) == "running"
+    badge = firefox.wait_until(lambda: firefox.extension_api(
+        "const [tab] = await browser.tabs.query({url: args[0]});"
+        "return tab ? await browser.action.getBadgeText({tabId: tab.id}) : null;",
+        f"http://shop.{LISTED}/"), message="the badge")
+    assert badge == "!"
