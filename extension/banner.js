@@ -113,7 +113,7 @@
     const when = new Date(`${isoDate}T00:00:00Z`);
     if (!isoDate || Number.isNaN(when.getTime())) return "";
     try {
-      return new Intl.DateTimeFormat(api.i18n.getUILanguage(), { dateStyle: "long", timeZone: "UTC" }).format(when);
+      return new Intl.DateTimeFormat(t("uiLocale"), { dateStyle: "long", timeZone: "UTC" }).format(when);
     } catch {
       return isoDate;
     }
@@ -172,7 +172,7 @@
       result,
     ]);
 
-    const bar = el("div", { class: "bar", role: "alert", lang: api.i18n.getUILanguage(), "data-status": entry.status }, [
+    const bar = el("div", { class: "bar", role: "alert", lang: t("uiLocale"), "data-status": entry.status }, [
       el("div", { class: "row" }, [
         el("span", { class: "mark", "aria-hidden": "true", text: "!" }),
         el("div", { class: "text" }, [

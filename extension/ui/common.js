@@ -7,7 +7,7 @@ export const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
 
 /** Fills every [data-i18n] element's text (and [data-i18n-label] aria-labels). */
 export function localizePage(root = document) {
-  document.documentElement.lang = api.i18n.getUILanguage();
+  document.documentElement.lang = t("uiLocale");
   for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   for (const node of root.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
   const title = document.querySelector("title[data-i18n]");
@@ -25,7 +25,7 @@ export function describeAge(timestamp, now = Date.now()) {
 export function formatDate(isoDate) {
   const when = new Date(`${isoDate}T00:00:00Z`);
   if (Number.isNaN(when.getTime())) return String(isoDate);
-  return new Intl.DateTimeFormat(api.i18n.getUILanguage(), { dateStyle: "long", timeZone: "UTC" }).format(when);
+  return new Intl.DateTimeFormat(t("uiLocale"), { dateStyle: "long", timeZone: "UTC" }).format(when);
 }
 
 /** A sync or report error {code, detail} in the person's language. */

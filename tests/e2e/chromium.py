@@ -39,12 +39,15 @@ class ChromiumExtension:
     the same profile, as a person quitting and reopening the browser would.
     """
 
-    def __init__(self, playwright, extension: Path, profile: Path, site_port: int, *, binary: Path = CHROMIUM):
+    def __init__(self, playwright, extension: Path, profile: Path, site_port: int, *, binary: Path = CHROMIUM,
+                 extra_args: list[str] | None = None, env: dict[str, str] | None = None):
         # A missing browser fails the test; it never skips it.
         assert Path(binary).is_file(), (
             f"Chromium is not installed at {binary}: install Debian's chromium package "
             "(make test does); end-to-end tests cannot run without it")
         self.binary = Path(binary)
+        self.extra_args = list(extra_args or [])
+        self.env = env
         self.playwright = playwright
         self.extension = extension
         self.profile = profile
@@ -56,7 +59,8 @@ class ChromiumExtension:
     def start(self) -> "ChromiumExtension":
         self.ctx = self.playwright.chromium.launch_persistent_context(
             str(self.profile), executable_path=str(self.binary), headless=True,
-            args=chromium_args(self.extension, self.site_port))
+            args=chromium_args(self.extension, self.site_port) + self.extra_args,
+            **({"env": {**os.environ, **self.env}} if self.env else {}))
         self.ctx.set_default_timeout(15_000)
         self.sw = self.ctx.service_workers[0] if self.ctx.service_workers else self.ctx.wait_for_event("serviceworker")
         self.ext_id = self.sw.url.split("/")[2]

@@ -131,6 +131,14 @@ def test_badge_marks_listed_tabs_only(chromium, page):
     })()""")
     assert tab_ids[LISTED] == "!"
     assert tab_ids["unlisted.example"] == ""
+    titles = chromium.background("""(async () => {
+        const tabs = await chrome.tabs.query({});
+        const out = {};
+        for (const t of tabs) out[new URL(t.url).hostname] = await chrome.action.getTitle({tabId: t.id});
+        return out;
+    })()""")
+    assert titles[LISTED] == "Caveat: AllOfMP3 is on the warning list (Legality disputed)"
+    assert titles["unlisted.example"] == "Caveat"
     assert listed and unlisted
 
 
@@ -192,3 +200,19 @@ def test_banner_text_has_good_contrast(chromium, scheme):
 def test_missing_chromium_fails_instead_of_skipping(playwright, tmp_path):
     with pytest.raises(AssertionError, match="Chromium is not installed"):
         ChromiumExtension(playwright, tmp_path, tmp_path / "profile", 1, binary=tmp_path / "no-chromium")
+
+
+def test_banner_speaks_the_browser_language(playwright, build_extension, caveat_server, site_server, tmp_path):
+    extension = build_extension("chrome", caveat_server.url)
+    german = ChromiumExtension(playwright, extension, tmp_path / "profile-de", site_server.port,
+                               extra_args=["--lang=de"], env={"LANGUAGE": "de", "LANG": "de_DE.UTF-8"}).start()
+    try:
+        p = german.open(f"http://{LISTED}/")
+        expect(p.locator(BANNER)).to_be_visible()
+        text = banner_text(german.ctx, p)
+        assert "Caveat: Die Rechtmäßigkeit von AllOfMP3 ist umstritten" in text
+        assert "Quellen zuletzt geprüft am 1. Oktober 2026" in text
+        for label in ("Details und Quellen", "Fehler melden", "Für diese Website nicht mehr warnen", "Ausblenden"):
+            assert label in text
+    finally:
+        german.close()

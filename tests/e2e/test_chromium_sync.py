@@ -222,3 +222,14 @@ def test_html_in_entries_is_shown_as_text(chromium, site_server, options):
         site_server.clear_api()
         set_server(options, None)
     assert sync_now(options).startswith("The list is up to date")
+
+
+@pytest.mark.parametrize("typed", ["ftp://caveat.example.org", "javascript:alert(1)", "https://user:pw@caveat.example.org",
+                                   "caveat.example.org"])
+def test_options_refuse_a_server_url_that_is_not_http(chromium, options, typed):
+    options.locator("#server-url").fill(typed)
+    options.locator("#server-save").click()
+    expect(options.locator("#server-result")).to_have_text(
+        "Enter an address starting with http:// or https://, without a query.")
+    expect(options.locator("#server-url")).to_have_attribute("aria-invalid", "true")
+    assert "serverUrl" not in chromium.storage("serverUrl")

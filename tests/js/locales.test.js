@@ -76,3 +76,11 @@ test("no HTML is ever written through innerHTML and friends", () => {
   const offenders = sources().filter(([, text]) => /\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b/.test(text));
   assert.deepEqual(offenders.map(([path]) => path), []);
 });
+
+test("each locale names its own language for date formatting", () => {
+  for (const lang of ["en", ...locales]) {
+    const messages = read(new URL(`${lang}/messages.json`, localesDir));
+    assert.equal(messages.uiLocale.message, lang);
+    assert.ok(Intl.DateTimeFormat.supportedLocalesOf([lang]).length === 1, lang);
+  }
+});
