@@ -55,7 +55,10 @@ def _json_body(max_bytes: int | None = None):
     raw = request.get_data(cache=True)
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        # JSON can spell unpaired surrogates ("\ud800"), which are not text:
+        # refuse them here rather than fail when the database encodes them.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError, RecursionError):  # RecursionError: deeply nested arrays/objects
         raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object")
