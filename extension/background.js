@@ -128,7 +128,7 @@ async function sendReport(host, comment) {
 async function describe(url) {
   const host = hostOfUrl(url);
   const entry = host ? state.index.match(host) : null;
-  const { lastSync, serverUrl: chosenServer } = await read("lastSync", "serverUrl");
+  const { lastSync } = await read("lastSync");
   return {
     host,
     site: host ? siteKey(host) : "",
@@ -141,7 +141,6 @@ async function describe(url) {
       : null,
     lastSync: lastSync ?? null,
     serverUrl: await serverUrl().catch(() => ""),
-    serverUrlChosen: Boolean(chosenServer),
   };
 }
 

@@ -214,7 +214,8 @@
         result.textContent = t("bannerReportSent");
         comment.value = "";
       } else {
-        result.textContent = t("bannerReportFailed", [answer?.error?.detail || answer?.error?.code || "?"]);
+        const error = answer?.error ?? {};
+        result.textContent = t("bannerReportFailed", [error.code === "http" ? `HTTP ${error.detail}` : error.code || "?"]);
         sendButton.disabled = false;
       }
     });

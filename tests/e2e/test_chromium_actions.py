@@ -191,3 +191,21 @@ def test_screenshot_of_the_banner(chromium, page):
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     p.screenshot(path=str(SCREENSHOT))
     assert SCREENSHOT.stat().st_size > 5000
+
+
+def test_a_report_that_cannot_be_sent_says_so(chromium, page, caveat_server):
+    p = page(f"http://{LISTED}/")
+    expect(p.locator(BANNER)).to_be_visible()
+    click_in_banner(chromium.ctx, p, "button", "Report a mistake")
+    p.keyboard.type("Closed since 2007.")
+    caveat_server.stop()
+    try:
+        click_in_banner(chromium.ctx, p, "button", "Send report")
+        wait_until(lambda: "The report could not be sent: network" in banner_text(chromium.ctx, p),
+                   message="the failure message")
+    finally:
+        caveat_server.start()
+    # The comment is kept, and sending again works once the server is back.
+    click_in_banner(chromium.ctx, p, "button", "Send report")
+    wait_until(lambda: "Thank you. Your report was sent" in banner_text(chromium.ctx, p), message="report confirmation")
+    assert any(r["comment"] == "Closed since 2007." for r in caveat_server.reports())
