@@ -178,3 +178,21 @@ def test_list_document_is_canonical_or_refused(doc):
     for entry in result["entries"]:
         assert_publishable(entry)
     assert validate_list_document(result) == result
+
+
+SURROGATES = st.integers(min_value=0xD800, max_value=0xDFFF).map(chr)
+
+
+@fuzz
+@given(st.sampled_from(["name", "summary", "details", "title", "url"]), SURROGATES, st.text(max_size=5))
+def test_text_that_is_not_unicode_is_refused(field, surrogate, rest):
+    """A JSON file can spell "\\ud800"; such an entry must be refused, not crash the database or the CLI."""
+    entry = copy.deepcopy(VALID)
+    if field == "title":
+        entry["sources"][0]["title"] = f"Title {surrogate}{rest}"
+    elif field == "url":
+        entry["sources"][0]["url"] = f"https://news.example/{surrogate}{rest}"
+    else:
+        entry[field] = f"Text {surrogate}{rest}"
+    result = validated_or_error(entry)
+    assert isinstance(result, EntryError), f"{field} with U+{ord(surrogate):04X} was accepted"
