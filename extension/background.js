@@ -55,10 +55,19 @@ async function scheduleSync(delayInMinutes) {
   await api.alarms.create(SYNC_ALARM, { delayInMinutes });
 }
 
+/** Registration failing must not take the badge and the popup down with it. */
+async function registerBannerSafely() {
+  try {
+    await registerBanner(state.list?.entries ?? []);
+  } catch (err) {
+    console.error("Caveat: banner registration failed:", err);
+  }
+}
+
 async function init() {
   await seedFromBundle();
   await loadState();
-  await registerBanner(state.list?.entries ?? []);
+  await registerBannerSafely();
   if (!(await api.alarms.get(SYNC_ALARM))) await scheduleSync(1 + Math.random() * 9);
   return true;
 }
@@ -91,7 +100,7 @@ function sync() {
       const outcome = await syncOnce();
       if (outcome.changed) {
         await loadState();
-        await registerBanner(state.list?.entries ?? []);
+        await registerBannerSafely();
         await refreshBadges();
       }
       return outcome.lastSync;
