@@ -38,6 +38,9 @@ _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$")
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&[a-zA-Z]+;|&#")
 # Control characters other than tab and newline (allowed only in details).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Unpaired surrogates: a JSON file can spell them ("\ud800") but they are not
+# text, and the database (UTF-8) cannot store them.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class EntryError(ValueError):
@@ -94,6 +97,8 @@ def _text(errors, field, value, max_length, *, required, multiline=False):
         bad = _CONTROL.search(value) or ("\n" in value) or ("\t" in value)
     if bad:
         errors.append(f"{field}: must not contain control characters" + ("" if multiline else " or line breaks"))
+    if _SURROGATE.search(value):
+        errors.append(f"{field}: is not valid Unicode text (it contains an unpaired surrogate)")
     if _MARKUP.search(value):
         errors.append(f"{field}: must be plain text, not HTML")
     return value
@@ -107,7 +112,7 @@ def _url(errors, field, value):
     if len(value) > MAX_URL:
         errors.append(f"{field}: is {len(value)} characters long; the limit is {MAX_URL}")
         return None
-    if re.search(r"[\s\x00-\x1f\x7f]", value):
+    if re.search(r"[\s\x00-\x1f\x7f\ud800-\udfff]", value):
         errors.append(f"{field}: must not contain spaces or control characters")
         return None
     try:
