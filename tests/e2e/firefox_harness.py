@@ -484,6 +484,11 @@ class FirefoxBrowser:
                 raise TimeoutError(f"timed out after {timeout}s waiting for {message}")
             time.sleep(interval)
 
+    def set_color_scheme(self, scheme: str) -> None:
+        """Make pages see ``prefers-color-scheme: light|dark`` (like a system theme)."""
+        self.client.set_pref("layout.css.prefers-color-scheme.content-override",
+                             {"dark": 0, "light": 1}[scheme])
+
     # -- the banner --------------------------------------------------------
 
     def banner_attributes(self) -> dict[str, str] | None:
@@ -518,6 +523,18 @@ class FirefoxBrowser:
     def banner_nodes(self, selector: str) -> list[dict]:
         """Elements matching ``selector`` in the banner, as {text, attributes}."""
         return self.privileged_page_script(_BANNER_NODES_SCRIPT, BANNER_SELECTOR, selector)
+
+    def banner_styles(self, selector: str, properties: list[str]) -> list[dict[str, str]]:
+        """Computed ``properties`` of each element matching ``selector`` inside the banner."""
+        return self.privileged_page_script(
+            "const host = document.querySelector(arguments[0]);"
+            "const root = host && host.openOrClosedShadowRoot;"
+            "if (!root) return [];"
+            "return Array.from(root.querySelectorAll(arguments[1])).map(el => {"
+            "  const style = getComputedStyle(el);"
+            "  return Object.fromEntries(arguments[2].map(name => [name, style.getPropertyValue(name)]));"
+            "});",
+            BANNER_SELECTOR, selector, properties)
 
     def click_in_banner(self, selector: str, text: str | None = None) -> None:
         """Click an element inside the banner as a person would (a trusted click)."""
@@ -646,7 +663,9 @@ class CaveatFirefox:
     # -- the extension's tab -----------------------------------------------
 
     def _in_extension_tab(self, run):
-        self.client.switch_to_window(self.extension_tab)
+        # focus=False: the site tab stays the selected one, as it is for the
+        # person (the popup and "active tab" queries depend on it).
+        self.client.switch_to_window(self.extension_tab, focus=False)
         try:
             if not self.client.get_url().startswith(f"moz-extension://{self.extension.hostname}/"):
                 self.client.navigate(self.url("options.html"))
@@ -664,6 +683,33 @@ class CaveatFirefox:
 
     def storage(self, *keys: str) -> dict:
         return self.extension_api("return await browser.storage.local.get(args);", *keys)
+
+    # -- the toolbar popup -------------------------------------------------
+
+    def open_toolbar_popup(self) -> None:
+        """Open Caveat's real toolbar popup over the selected (site) tab and wait for it to load."""
+        self.close_toolbar_popup()
+        self.background("await browser.action.openPopup();")
+        self.wait_until(lambda: self.popup_script("return doc.readyState;") == "complete",
+                        message="the toolbar popup to load")
+
+    def popup_script(self, body: str, *args):
+        """Run an async function body against the open toolbar popup: ``doc`` is its document
+        (null when no popup is open). Reached through ``extension.getViews``, since the popup
+        lives in Firefox's chrome, not in a tab."""
+        return self.extension_api(
+            "const [view] = browser.extension.getViews({type: 'popup'});"
+            "const doc = view ? view.document : null;"
+            "if (!doc) return null;\n" + body, *args)
+
+    def popup_text(self, css: str) -> str | None:
+        """Text of an element of the toolbar popup, or None when it is hidden or absent."""
+        return self.popup_script(
+            "const el = doc.querySelector(args[0]);"
+            "return el && !el.hidden ? el.textContent : null;", css)
+
+    def close_toolbar_popup(self) -> None:
+        self.extension_api("for (const view of browser.extension.getViews({type: 'popup'})) view.close();")
 
     # -- the site tab ------------------------------------------------------
 

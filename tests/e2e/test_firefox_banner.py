@@ -4,6 +4,8 @@ test_chromium_banner.py case for case."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.entries import IDN, LISTED, SHOP_TEST
@@ -153,3 +155,61 @@ def test_banner_and_badge_after_firefox_suspended_the_event_page(firefox):
         "return tab ? await browser.action.getBadgeText({tabId: tab.id}) : null;",
         f"http://shop.{LISTED}/"), message="the badge")
     assert badge == "!"
+
+
+def test_popup_describes_the_current_site(firefox):
+    firefox.open(f"http://www.{LISTED}/")
+    firefox.open_toolbar_popup()
+    try:
+        site = firefox.wait_until(lambda: firefox.popup_text("#site"), message="the popup's site")
+        assert "Caveat: the legality of AllOfMP3 is disputed" in site
+        assert "sells music downloads" in site
+        assert "sources last checked on October 1, 2026" in site
+        assert "Warning list version 1" in firefox.popup_text("#list-version")
+        assert firefox.popup_text("#sync-error") is None
+        assert firefox.popup_text("#access") is None
+    finally:
+        firefox.close_toolbar_popup()
+
+    firefox.open("http://unlisted.example/")
+    firefox.open_toolbar_popup()
+    try:
+        assert firefox.wait_until(lambda: firefox.popup_text("#site"), message="the popup's site") == \
+            "unlisted.example is not on the warning list."
+    finally:
+        firefox.close_toolbar_popup()
+
+
+def _luminance(css_colour: str) -> float:
+    r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css_colour)[:3])
+
+    def channel(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(fg: str, bg: str) -> float:
+    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_banner_text_has_good_contrast(firefox, scheme):
+    """WCAG AA (4.5:1) for the banner's text and buttons, in light and dark mode."""
+    firefox.browser.set_color_scheme(scheme)
+    try:
+        firefox.open(f"http://{LISTED}/")
+        firefox.wait_for_banner()
+        assert firefox.client.execute_script(
+            "return matchMedia(arguments[0]).matches;", script_args=[f"(prefers-color-scheme: {scheme})"])
+        [bar] = [s for s in firefox.browser.banner_styles("div", ["background-color", "color", "border-bottom-color"])
+                 if s["background-color"] not in ("rgba(0, 0, 0, 0)", "")]
+        assert _contrast(bar["color"], bar["background-color"]) >= 4.5, bar
+        assert _contrast(bar["border-bottom-color"], bar["background-color"]) >= 3, bar  # the status accent
+        for button in firefox.browser.banner_styles("button", ["background-color", "color"]):
+            assert _contrast(button["color"], button["background-color"]) >= 4.5, button
+        if scheme == "dark":
+            assert _luminance(bar["background-color"]) < 0.1, "dark mode should have a dark banner"
+    finally:
+        firefox.client.clear_pref("layout.css.prefers-color-scheme.content-override")
