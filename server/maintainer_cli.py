@@ -30,6 +30,7 @@ from . import exports
 from .domains import normalize_domain
 from .entries import STATUSES, EntryError, ListError, validate_entry
 from .importer import ImportFileError, count_entries, diff, parse_list_file, validate_document
+from .matching import WarningIndex
 from .storage import StorageError
 
 # Imports at least this large get a progress bar (on stderr).
@@ -505,17 +506,26 @@ def reports_list(status, show_all):
             click.echo(f"      {r['status']} by {r['decided_by']} at {r['decided_at']}{reason}")
 
 
+def covering_entry(storage, host: str) -> dict | None:
+    """The entry that covers ``host`` (itself or a parent with include_subdomains)."""
+    labels = host.split(".")
+    candidates = (storage.get_entry(".".join(labels[i:])) for i in range(len(labels) - 1))
+    return WarningIndex(e for e in candidates if e is not None).match(host)
+
+
 def _next_step(storage, report: dict) -> str:
-    domain = report["domain"]
-    listed = storage.get_entry(domain) is not None
+    host = report["domain"]
+    entry = covering_entry(storage, host)
     if report["kind"] == "mistake":
-        if not listed:
-            return f"{domain} is no longer listed; nothing more to do."
+        if entry is None:
+            return f"{host} is not listed (any more); nothing more to do."
+        domain = entry["domain"]
+        hint = "" if domain == host else f" ({host} is covered by the entry for {domain}; --exact-only limits it to {domain})"
         return (f"Next: correct the entry with `caveat warnings edit {domain} ...` "
-                f"or retire it with `caveat warnings remove {domain}`.")
-    if listed:
-        return f"{domain} is already listed; see `caveat warnings show {domain}`."
-    return (f"Next: once you have a public source, run `caveat warnings add --domain {domain} "
+                f"or retire it with `caveat warnings remove {domain}`{hint}.")
+    if entry is not None:
+        return f"{host} is already covered by the entry for {entry['domain']}; see `caveat warnings show {entry['domain']}`."
+    return (f"Next: once you have a public source, run `caveat warnings add --domain {host} "
             f"--name NAME --status disputed --summary TEXT --source \"TITLE|URL\"`.")
 
 

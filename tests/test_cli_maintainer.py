@@ -371,6 +371,21 @@ def test_accepting_a_suggestion_points_to_add(run, storage):
     assert "caveat warnings add --domain shady.example" in result.stdout
 
 
+def test_a_report_about_a_subdomain_leads_to_the_covering_entry(run, storage):
+    run("warnings", "add", *GOOD)
+    mistake = storage.add_report("mistake", "shop.store.example", "This shop is someone else's.", "client-hash")
+    result = run("reports", "accept", str(mistake)).stdout
+    assert "caveat warnings edit store.example" in result
+    assert "shop.store.example is covered by the entry for store.example; --exact-only" in result
+    suggestion = storage.add_report("suggest", "www.store.example", "", "client-hash")
+    assert "already covered by the entry for store.example" in run("reports", "accept", str(suggestion)).stdout
+
+
+def test_accepting_a_mistake_about_an_unlisted_host(run, storage):
+    report_id = storage.add_report("mistake", "gone.example", "", "client-hash")
+    assert "gone.example is not listed (any more); nothing more to do." in run("reports", "accept", str(report_id)).stdout
+
+
 def test_rejecting_and_deciding_twice(run, storage):
     report_id = storage.add_report("suggest", "fine.example", "", "client-hash")
     run("reports", "reject", str(report_id), "--reason", "No public source")
