@@ -213,3 +213,22 @@ def test_banner_text_has_good_contrast(firefox, scheme):
             assert _luminance(bar["background-color"]) < 0.1, "dark mode should have a dark banner"
     finally:
         firefox.client.clear_pref("layout.css.prefers-color-scheme.content-override")
+
+
+def test_banner_speaks_the_browser_language(build_extension, caveat_server, site_server, tmp_path):
+    """Firefox in German (Debian's firefox-esr-l10n-de language pack) gets the German banner."""
+    german = CaveatFirefox(packaged_xpi(build_extension("firefox", caveat_server.url)), tmp_path / "profile-de",
+                           site_server.port, extra_prefs={"intl.locale.requested": "de"})
+    german.start()
+    try:
+        assert german.extension_api("return browser.i18n.getUILanguage();") == "de", (
+            "Firefox is not running in German: install Debian's firefox-esr-l10n-de")
+        german.open(f"http://{LISTED}/")
+        german.wait_for_banner()
+        text = german.banner_text()
+        assert "Caveat: Die Rechtmäßigkeit von AllOfMP3 ist umstritten" in text
+        assert "Quellen zuletzt geprüft am 1. Oktober 2026" in text
+        for label in ("Details und Quellen", "Fehler melden", "Für diese Website nicht mehr warnen", "Ausblenden"):
+            assert label in text
+    finally:
+        german.close()

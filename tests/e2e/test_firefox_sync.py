@@ -233,3 +233,18 @@ def test_html_in_entries_is_shown_as_text(firefox, site_server, options):
         site_server.clear_api()
         options.set_server(None)
     assert options.sync_now().startswith("The list is up to date")
+
+
+@pytest.mark.parametrize("typed", ["ftp://caveat.example.org", "javascript:alert(1)", "https://user:pw@caveat.example.org",
+                                   "caveat.example.org"])
+def test_options_refuse_a_server_url_that_is_not_http(firefox, options, typed):
+    with options.front() as ff:
+        field = ff.element("#server-url")
+        field.clear()
+        field.send_keys(typed)
+        ff.element("#server-save").click()
+        ff.wait_until(lambda: ff.text_of("#server-result") ==
+                      "Enter an address starting with http:// or https://, without a query.",
+                      message="the refusal")
+        assert field.get_attribute("aria-invalid") == "true"
+    assert "serverUrl" not in firefox.storage("serverUrl")
