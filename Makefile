@@ -18,7 +18,7 @@ $(VENV)/.runtime: pyproject.toml
 	touch $@
 
 # Test install: the runtime plus the `test` extra.
-$(VENV)/.test: $(VENV)/.runtime
+$(VENV)/.test: $(VENV)/.runtime pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
