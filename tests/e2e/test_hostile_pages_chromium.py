@@ -1,0 +1,266 @@
+"""Listed pages that attack the banner, in Debian's Chromium with the extension
+as build.py packages it.
+
+The basic removal, hiding and covering are in test_chromium_actions.py; these
+are the harder attacks: CSS on every property that can make a box vanish, a
+cover that fights back every time the banner moves, the browser's top layer
+(a modal <dialog> / popover sits above any z-index), a flood of DOM
+mutations, and a page script that tries to read the banner's text or to
+capture its shadow root before the banner exists.
+
+"Visible and usable" is checked the way a person meets it: the point in the
+middle of the banner hit-tests (``elementFromPoint``) to the banner's host,
+and a real mouse click on its "Details and sources" button opens the
+details.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.chromium import BANNER, ChromiumExtension, banner_text, click_in_banner, wait_until
+from tests.e2e.entries import LISTED
+from tests.e2e.sites import page_html
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def chromium(playwright, build_extension, caveat_server, site_server, tmp_path_factory):
+    extension = build_extension("chrome", caveat_server.url)
+    browser = ChromiumExtension(playwright, extension, tmp_path_factory.mktemp("profile"), site_server.port).start()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def hostile(chromium, site_server):
+    """``hostile(name, script, body=None)`` serves a listed page with ``script`` in its <head> and opens it."""
+    pages = []
+
+    def _open(name: str, script: str, body: str | None = None):
+        path = f"/reliability/{name}"
+        site_server.set_page(path, page_html(LISTED, f"hostile {name}", script, body))
+        page = chromium.open(f"http://{LISTED}{path}")
+        pages.append(page)
+        return page
+
+    yield _open
+    for page in pages:
+        if not page.is_closed():
+            page.close()
+
+
+HIT_TEST = """() => {
+    const host = document.querySelector('[data-caveat-banner]');
+    if (!host) return 'no banner';
+    const box = host.getBoundingClientRect();
+    if (box.width < 100 || box.height < 20) return `banner box ${box.width}x${box.height}`;
+    const hits = [[0.5, 0.5], [0.1, 0.5], [0.9, 0.5]].map(([fx, fy]) =>
+        document.elementFromPoint(box.left + box.width * fx, box.top + box.height * fy));
+    const bad = hits.find((el) => el !== host);
+    return bad ? `covered by <${bad.tagName.toLowerCase()} id=${bad.id}>` : 'ok';
+}"""
+
+
+def assert_visible_and_usable(chromium, page) -> None:
+    """The banner is on top where it is drawn, and a real click on its button works."""
+    banner = page.locator(BANNER)
+    expect(banner).to_have_count(1)
+    expect(banner).to_be_visible()
+    wait_until(lambda: page.evaluate(HIT_TEST) == "ok", timeout=5,
+               message=f"the banner on top ({page.evaluate(HIT_TEST)})")
+    style = page.evaluate("""() => {
+        const s = getComputedStyle(document.querySelector('[data-caveat-banner]'));
+        return [s.display, s.visibility, s.opacity, s.transform, s.scale, s.translate, s.rotate, s.clipPath,
+                s.filter, s.zoom, s.contentVisibility, s.maskImage];
+    }""")
+    assert style == ["block", "visible", "1", "none", "none", "none", "none", "none", "none", "1", "visible", "none"], style
+    click_in_banner(chromium.ctx, page, "button", "Details and sources")
+    assert "Sources" in banner_text(chromium.ctx, page)
+
+
+# --- hiding with CSS ---------------------------------------------------------------------------
+
+HIDING_RULES = [
+    "display: none", "visibility: hidden", "opacity: 0", "transform: scale(0)", "transform: translateY(-500px)",
+    "scale: 0", "translate: 0 -500px", "rotate: 90deg", "width: 0; height: 0; overflow: hidden",
+    "clip-path: inset(50%)", "clip: rect(0 0 0 0); position: absolute", "filter: opacity(0)",
+    "mask-image: linear-gradient(transparent, transparent)", "zoom: 0.01", "content-visibility: hidden",
+    "top: -1000px", "z-index: -1", "position: static", "max-height: 0", "font-size: 0", "color: transparent",
+    "pointer-events: none", "mix-blend-mode: screen; background: white",
+]
+
+
+@pytest.mark.parametrize("rule", HIDING_RULES)
+def test_page_css_cannot_hide_the_banner(chromium, hostile, rule):
+    """A stylesheet with !important on every selector that can reach the host (and inline styles after it lands)."""
+    important = "; ".join(f"{part.strip()} !important" for part in rule.split(";"))
+    script = f"""
+      const css = document.createElement('style');
+      css.textContent = `[data-caveat-banner], html > div, html > *:last-child, div[style] {{ {important} }}`;
+      document.documentElement.appendChild(css);
+      new MutationObserver(() => {{
+        const el = document.querySelector('[data-caveat-banner]');
+        if (el && !el.dataset.hit) {{ el.dataset.hit = '1'; el.style.cssText += ';{important}'; }}
+      }}).observe(document, {{childList: true, subtree: true}});
+    """
+    page = hostile("css", script)
+    assert_visible_and_usable(chromium, page)
+
+
+# --- covering ----------------------------------------------------------------------------------
+
+def test_a_cover_that_fights_back_does_not_win(chromium, hostile):
+    """The page re-appends its max-z-index cover after the banner every time the banner moves."""
+    script = """
+      window.caveatMoves = 0;
+      function cover() {
+        let box = document.getElementById('cover');
+        if (!box) {
+          box = document.createElement('div');
+          box.id = 'cover';
+          box.style.cssText = 'position:fixed;inset:0;z-index:2147483647;background:#0a0';
+        }
+        if (document.documentElement.lastElementChild !== box) {
+          window.caveatMoves++;
+          document.documentElement.appendChild(box);
+        }
+      }
+      new MutationObserver(cover).observe(document, {childList: true, subtree: true});
+      setInterval(cover, 10);
+      cover();
+    """
+    page = hostile("fight", script)
+    wait_until(lambda: page.evaluate("window.caveatMoves") >= 1, message="the page fighting back")
+    samples = []
+    for _ in range(10):  # the fight goes on: the banner must be on top throughout, not just once
+        page.wait_for_timeout(100)
+        samples.append(page.evaluate(HIT_TEST))
+    assert samples == ["ok"] * 10, samples
+    assert_visible_and_usable(chromium, page)
+
+
+FULL_SCREEN = "max-width:none;max-height:none;width:100vw;height:100vh;inset:0;margin:0;border:0;background:#0a0"
+
+
+def test_a_later_popover_cannot_cover_the_banner(chromium, hostile):
+    """A popover is drawn in the browser's top layer, above any z-index; the banner is a popover too."""
+    page = hostile("popover", f"""window.addEventListener('load', () => {{
+        const d = document.createElement('div'); d.id = 'cover'; d.popover = 'manual';
+        d.style.cssText = '{FULL_SCREEN}'; document.body.appendChild(d); d.showPopover(); }});""")
+    wait_until(lambda: page.evaluate("document.getElementById('cover')?.matches(':popover-open')"),
+               message="the page's popover open")
+    assert_visible_and_usable(chromium, page)
+
+
+def test_a_modal_dialog_covers_the_banner_known_gap(chromium, hostile):
+    """KNOWN GAP (reported to the extension engineer, docs/reliability.md): a page that opens a
+    full-screen modal <dialog> after the banner landed covers it -- the dialog enters the top
+    layer above the banner's popover, and the rest of the page (banner included) becomes inert.
+
+    This test pins today's behaviour so the gap stays visible in every run. When the banner
+    re-raises itself above a page's modal dialog, this test fails: replace its body with
+    ``assert_visible_and_usable(chromium, page)``.
+    """
+    page = hostile("modal", f"""window.addEventListener('load', () => {{
+        const d = document.createElement('dialog'); d.id = 'cover'; d.style.cssText = '{FULL_SCREEN}';
+        d.textContent = 'Subscribe to our newsletter'; document.body.appendChild(d); d.showModal(); }});""")
+    wait_until(lambda: page.evaluate("document.getElementById('cover')?.open"), message="the page's dialog open")
+    expect(page.locator(BANNER)).to_have_count(1)
+    page.wait_for_timeout(500)  # give the banner's guard time to react (it does not, today)
+    assert page.evaluate(HIT_TEST) == "covered by <dialog id=cover>"
+
+
+# --- mutation flood ----------------------------------------------------------------------------
+
+def test_a_mutation_flood_neither_hides_the_banner_nor_hangs_the_page(chromium, hostile):
+    """Thousands of mutations a second, including on <html> and the host: the banner stays, the page keeps running."""
+    script = """
+      window.caveatTicks = 0;
+      function flood() {
+        const root = document.documentElement;
+        for (let i = 0; i < 200; i++) {
+          const n = document.createElement('div');
+          root.appendChild(n);
+          n.remove();
+        }
+        const host = document.querySelector('[data-caveat-banner]');
+        if (host) { host.setAttribute('data-x', String(window.caveatTicks)); root.prepend(host); }
+        window.caveatTicks++;
+        setTimeout(flood, 0);
+      }
+      flood();
+    """
+    page = hostile("flood", script)
+    ticks = page.evaluate("window.caveatTicks")
+    page.wait_for_timeout(1500)
+    assert page.evaluate("window.caveatTicks") > ticks + 50, "the page's own loop kept running"
+    assert_visible_and_usable(chromium, page)
+
+
+# --- reading the banner ------------------------------------------------------------------------
+
+SNOOP = """
+  window.caveatLeaks = [];
+  window.caveatCaptured = [];
+  const realAttach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = realAttach.call(this, {...init, mode: 'open'});
+    window.caveatCaptured.push(root);
+    return root;
+  };
+  function snoop() {
+    const host = document.querySelector('[data-caveat-banner]');
+    if (!host) return;
+    const texts = {
+      shadowRoot: host.shadowRoot && host.shadowRoot.textContent,
+      innerText: host.innerText, textContent: host.textContent, innerHTML: host.innerHTML,
+      outerHTML: host.outerHTML, htmlInnerText: document.documentElement.innerText,
+      captured: window.caveatCaptured.map((r) => r.textContent).join(' '),
+      openOrClosed: (() => { try { return chrome?.dom?.openOrClosedShadowRoot?.(host)?.textContent; } catch (e) { return null; } })(),
+    };
+    for (const [how, text] of Object.entries(texts)) {
+      if (text && /AllOfMP3|disputed|Dismiss/.test(text)) window.caveatLeaks.push(how);
+    }
+    document.execCommand('selectAll');
+    const selected = String(window.getSelection());
+    if (/AllOfMP3|disputed|Dismiss/.test(selected)) window.caveatLeaks.push('selection');
+    window.getSelection().removeAllRanges();
+  }
+  new MutationObserver(snoop).observe(document, {childList: true, subtree: true});
+  window.addEventListener('load', () => setTimeout(snoop, 200));
+"""
+
+
+def test_the_page_cannot_read_the_banner(chromium, hostile):
+    """shadowRoot, text properties, selection, and an attachShadow override installed before the banner exists."""
+    page = hostile("snoop", SNOOP)
+    expect(page.locator(BANNER)).to_be_visible()
+    page.wait_for_timeout(500)
+    assert "AllOfMP3" in banner_text(chromium.ctx, page), "the banner has the text the page looks for"
+    assert page.evaluate("window.caveatLeaks") == []
+    # The content script runs in its own world: the page's attachShadow override never saw the banner.
+    assert page.evaluate("window.caveatCaptured.length") == 0
+    assert page.evaluate("document.querySelector('[data-caveat-banner]').shadowRoot") is None
+
+
+def test_window_find_confirms_banner_words_known_gap(chromium, hostile):
+    """KNOWN GAP (minor, reported): ``window.find`` searches rendered text including closed
+    shadow roots, so a page can confirm a guessed word of the banner (the page cannot
+    read the text, only test guesses; the list is public anyway).
+
+    Pins today's behaviour; when the banner stops being findable (e.g. its text drawn
+    with ``user-select: none`` / CSS generated content, if that hides it from find),
+    this test fails: assert ``found == []`` instead.
+    """
+    page = hostile("find", "")
+    expect(page.locator(BANNER)).to_be_visible()
+    page.wait_for_timeout(300)
+    found = page.evaluate("""() => ['AllOfMP3', 'Dismiss', 'no-such-words-in-the-banner'].filter((w) => {
+        window.getSelection().removeAllRanges();
+        return window.find(w);
+    })""")
+    assert page.evaluate("window.find('Welcome to')"), "window.find works on the page's own text"
+    assert found == ["AllOfMP3", "Dismiss"], found
