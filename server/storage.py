@@ -522,9 +522,14 @@ class Storage:
                             rate_limits.c.window_start <= now - window_seconds))
                         conn.execute(rate_limits.insert().values(key=key, window_start=now, hits=1))
                         return (limit >= 1, 0 if limit >= 1 else window_seconds)
-                    if row.hits < limit:
-                        conn.execute(rate_limits.update().where(rate_limits.c.key == key)
-                                     .values(hits=rate_limits.c.hits + 1))
+                    # Conditional increment: exact even when workers race (PostgreSQL
+                    # read committed re-checks the condition on the locked row).
+                    counted = conn.execute(
+                        rate_limits.update()
+                        .where(rate_limits.c.key == key, rate_limits.c.window_start == row.window_start,
+                               rate_limits.c.hits < limit)
+                        .values(hits=rate_limits.c.hits + 1))
+                    if counted.rowcount:
                         return True, 0
                     return False, max(1, row.window_start + window_seconds - now)
             except IntegrityError:
