@@ -377,3 +377,31 @@ def test_maintainer_endpoints_send_no_cors_headers(client, auth):
         "Origin": "https://evil.example", "Access-Control-Request-Method": "PUT",
         "Access-Control-Request-Headers": "Authorization, Content-Type"})
     assert not [h for h in preflight.headers.keys() if h.lower().startswith("access-control-")]
+
+
+# --- script and data URLs as sources -------------------------------------------------------------
+
+SCRIPT_URLS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+               "data:text/html,<script>alert(1)</script>", "data:text/html;base64,PHNjcmlwdD4=",
+               "vbscript:msgbox", "blob:https://a.example/x", "file:///etc/passwd", "//a.example/x"]
+
+
+@pytest.mark.parametrize("url", SCRIPT_URLS)
+def test_server_refuses_script_and_data_source_urls(client, auth, make_entry, url):
+    entry = make_entry(sources=[{"title": "Source", "url": url}])
+    error = assert_json_error(client.put("/api/v1/warnings/allofmp3.example", json=entry, headers=auth),
+                              400, "invalid_entry")
+    assert any(e.startswith("sources[0].url") for e in error["errors"]), error
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<b>x</b>", "JAVASCRIPT:void(0)"])
+def test_build_refuses_a_list_with_script_or_data_source_urls(tmp_path, make_entry, url, capsys):
+    import build
+
+    entry = make_entry(sources=[{"title": "Source", "url": url}])
+    list_file = tmp_path / "list.json"
+    list_file.write_text(json.dumps({"format": 1, "version": 1, "entries": [entry]}), encoding="utf-8")
+    code = build.main(["--browser", "chrome", "--out", str(tmp_path / "dist"), "--list", str(list_file)])
+    assert code != 0
+    assert "sources[0].url" in capsys.readouterr().err
+    assert not (tmp_path / "dist" / "chrome" / "data" / "list.json").exists()
