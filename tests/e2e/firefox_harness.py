@@ -421,6 +421,23 @@ class FirefoxBrowser:
                 "return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;",
                 script_args=[addon_id])
 
+    def can_access(self, addon_id: str, url: str) -> bool:
+        """Whether the add-on's host permissions cover ``url`` right now."""
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            return self.client.execute_script(
+                "return WebExtensionPolicy.getByID(arguments[0]).canAccessURI(Services.io.newURI(arguments[1]));",
+                script_args=[addon_id, url])
+
+    def content_scripts_for(self, addon_id: str, url: str) -> list[str]:
+        """The add-on's content script files Firefox would inject into ``url`` (static and registered)."""
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            return self.client.execute_script(
+                "const policy = WebExtensionPolicy.getByID(arguments[0]);"
+                "const uri = Services.io.newURI(arguments[1]);"
+                "return policy.contentScripts.filter(s => s.matchesURI(uri))"
+                "  .flatMap(s => s.jsPaths.map(path => path.split('/').slice(3).join('/')));",
+                script_args=[addon_id, url])
+
     # -- network ------------------------------------------------------------
 
     def start_request_log(self) -> None:

@@ -69,13 +69,16 @@ def test_no_content_script_on_unlisted_pages(firefox):
         f"*://{LISTED}/*", f"*://*.{LISTED}/*", f"*://{IDN}/*", f"*://*.{IDN}/*", f"*://{SHOP_TEST}/*"])
 
 
-def test_no_extension_code_runs_in_unlisted_pages(firefox):
-    """Firefox can say which add-on scripts a page has: none on an unlisted page."""
-    firefox.open("http://unlisted.example/")
-    assert firefox.browser.privileged_page_script(
-        "return WebExtensionPolicy.getByID(arguments[0]).canAccessURI(Services.io.newURI(location.href));",
-        firefox.extension.addon_id) is True  # host access is there; only the registration keeps it out
-    assert firefox.banner() is None
+def test_firefox_injects_nothing_into_unlisted_pages(firefox):
+    """Asked directly, Firefox would put Caveat's script only into listed pages,
+    although host access would allow any page."""
+    addon_id = firefox.extension.addon_id
+    for url in (f"http://{LISTED}/", f"https://eu.checkout.{LISTED}/pay", f"http://{IDN}/", f"http://{SHOP_TEST}/"):
+        assert firefox.browser.content_scripts_for(addon_id, url) == ["banner.js"], url
+    for url in ("http://unlisted.example/", f"http://not{LISTED}/", f"http://notlisted-{LISTED}/",
+                f"http://{LISTED}.evil.test/", f"http://www.{SHOP_TEST}/"):
+        assert firefox.browser.content_scripts_for(addon_id, url) == [], url
+        assert firefox.browser.can_access(addon_id, url) is True
 
 
 def test_banner_shows_the_entry(firefox):

@@ -98,5 +98,6 @@ def test_revoked_access_stops_the_banner_but_not_the_badge(firefox):
     assert firefox.extension_api("return await browser.permissions.remove({origins: args[0]});",
                                  HOST_PATTERNS) is True
     assert not has_host_access(firefox)
+    assert firefox.browser.can_access(firefox.extension.addon_id, f"http://{LISTED}/") is False
     assert_no_banner_but_badge(firefox)
     assert_popup_offers_access(firefox)

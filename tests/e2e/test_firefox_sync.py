@@ -131,6 +131,10 @@ def test_later_changes_arrive_as_a_delta(firefox, caveat_server, options):
     scripts = firefox.extension_api("return await browser.scripting.getRegisteredContentScripts();")
     assert "*://second.example/*" in scripts[0]["matches"]
     assert f"*://{SHOP_TEST}/*" not in scripts[0]["matches"]
+    # ...and Firefox's own view of what it would inject agrees.
+    addon_id = firefox.extension.addon_id
+    assert firefox.browser.content_scripts_for(addon_id, "http://shop.second.example/") == ["banner.js"]
+    assert firefox.browser.content_scripts_for(addon_id, f"http://{SHOP_TEST}/") == []
 
 
 def test_server_down_keeps_the_list_and_the_popup_says_so(firefox, caveat_server, options):
