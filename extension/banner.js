@@ -225,18 +225,25 @@
   }
 
   /**
-   * Puts the banner first in <html> (first in keyboard order, before the
-   * page's own links) and in the top layer when the browser has one.
+   * Where the banner lives: first in <html> (first in keyboard order, before
+   * the page's own links), or first inside the page's open modal dialog, since
+   * a modal dialog makes everything outside it inert.
    */
+  function homeFor() {
+    const modals = SUPPORTS_POPOVER ? document.querySelectorAll("dialog:modal") : [];
+    return modals.length ? modals[modals.length - 1] : document.documentElement;
+  }
+
+  /** Puts the banner in its home and in the top layer when the browser has one. */
   function place(host) {
-    const root = document.documentElement;
-    if (!root) return;
-    if (host.parentNode !== root || root.firstChild !== host) root.prepend(host);
+    const home = homeFor();
+    if (!home) return;
+    if (host.parentNode !== home || home.firstChild !== host) home.prepend(host);
     if (SUPPORTS_POPOVER && !host.matches(":popover-open")) {
       try {
         host.showPopover();
       } catch {
-        // Not connected or blocked (e.g. a modal dialog): the z-index still applies.
+        // Not connected or blocked: the z-index still applies.
       }
     }
   }
@@ -254,6 +261,7 @@
     let windowStart = 0;
     let repairsInWindow = 0;
     let stopped = false;
+    let raise = false;
 
     function repair() {
       pending = false;
@@ -272,7 +280,11 @@
       if (host.getAttribute("data-caveat-domain") !== domain) host.setAttribute("data-caveat-domain", domain);
       if (!host.hasAttribute("data-caveat-banner")) host.setAttribute("data-caveat-banner", "");
       if (SUPPORTS_POPOVER && host.getAttribute("popover") !== "manual") host.setAttribute("popover", "manual");
+      if (raise && SUPPORTS_POPOVER && host.matches(":popover-open")) host.hidePopover();
+      raise = false;
+      const home = host.parentNode;
       place(host);
+      if (host.parentNode !== home) observe();
       reserveSpace(host);
     }
 
@@ -299,10 +311,23 @@
     host.addEventListener("toggle", (event) => {
       if (event.newState === "closed") schedule();
     });
+    // A popover or modal dialog the page opens later would sit above the
+    // banner in the top layer: re-open the banner to be the topmost again.
+    // (toggle does not bubble, but a capturing listener on document sees it.)
+    // A dialog closing sends the banner back to <html>.
+    const onPageToggle = (event) => {
+      if (event.target === host) return;
+      if (event.newState === "open") raise = true;
+      schedule();
+    };
+    document.addEventListener("toggle", onPageToggle, true);
     function observe() {
       observer.disconnect();
       observer.observe(document, { childList: true }); // <html> itself replaced
       if (document.documentElement) observer.observe(document.documentElement, { childList: true });
+      if (host.parentNode && host.parentNode !== document.documentElement) {
+        observer.observe(host.parentNode, { childList: true }); // inside a modal dialog
+      }
       observer.observe(host, { attributes: true });
     }
     observe();
@@ -315,6 +340,7 @@
 
     return () => {
       stopped = true;
+      document.removeEventListener("toggle", onPageToggle, true);
       observer.disconnect();
       rootWatcher.disconnect();
     };

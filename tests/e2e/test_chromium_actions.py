@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.chromium import BANNER, ChromiumExtension, banner_nodes, banner_text, click_in_banner, wait_until
 from tests.e2e.entries import LISTED
+from tests.e2e.sites import page_html
 
 pytestmark = pytest.mark.e2e
 
@@ -209,3 +210,47 @@ def test_a_report_that_cannot_be_sent_says_so(chromium, page, caveat_server):
     click_in_banner(chromium.ctx, p, "button", "Send report")
     wait_until(lambda: "Thank you. Your report was sent" in banner_text(chromium.ctx, p), message="report confirmation")
     assert any(r["comment"] == "Closed since 2007." for r in caveat_server.reports())
+
+
+TOP_LAYER_ATTACKS = {
+    # A full-page popover opened after the banner (the top layer beats any z-index).
+    "popover": "window.addEventListener('load', () => { const d = document.createElement('div'); d.id = 'cover';"
+               " d.popover = 'manual'; d.style.cssText = 'inset:0;width:100vw;height:100vh;margin:0;border:0;background:#0a0';"
+               " document.body.appendChild(d); d.showPopover(); });",
+    # A full-page modal dialog: everything outside it becomes inert.
+    "modal-dialog": "window.addEventListener('load', () => { const d = document.createElement('dialog'); d.id = 'cover';"
+                    " d.style.cssText = 'inset:0;width:100vw;height:100vh;max-width:none;max-height:none;margin:0;border:0;background:#0a0';"
+                    " document.body.appendChild(d); d.showModal(); });",
+}
+
+
+@pytest.mark.parametrize("attack", list(TOP_LAYER_ATTACKS))
+def test_banner_stays_on_top_of_the_page_top_layer(chromium, site_server, page, attack):
+    site_server.set_page(f"/top-layer/{attack}", page_html(LISTED, attack, TOP_LAYER_ATTACKS[attack]))
+    p = page(f"http://{LISTED}/top-layer/{attack}")
+    expect(p.locator("#cover")).to_be_visible()
+    expect(p.locator(BANNER)).to_be_visible()
+
+    def banner_on_top():
+        return p.evaluate("""(() => {
+            const host = document.querySelector('[data-caveat-banner]');
+            const box = host.getBoundingClientRect();
+            return document.elementFromPoint(box.left + 40, box.top + box.height / 2) === host;
+        })()""")
+
+    wait_until(banner_on_top, message="the banner above the page's top layer")
+    click_in_banner(chromium.ctx, p, "button", "Details and sources")  # usable, not inert
+    buttons = {n["text"]: n["attributes"] for n in banner_nodes(chromium.ctx, p, "button")}
+    assert buttons["Details and sources"]["aria-expanded"] == "true"
+
+
+def test_banner_returns_to_the_page_when_a_modal_dialog_closes(chromium, site_server, page):
+    script = ("window.addEventListener('load', () => { const d = document.createElement('dialog'); d.id = 'modal';"
+              " d.textContent = 'Sign in'; document.body.appendChild(d); d.showModal();"
+              " setTimeout(() => { d.close(); window.dialogClosed = true; }, 300); });")
+    site_server.set_page("/top-layer/dialog-closes", page_html(LISTED, "dialog", script))
+    p = page(f"http://{LISTED}/top-layer/dialog-closes")
+    wait_until(lambda: p.evaluate("window.dialogClosed === true"), message="the dialog to close")
+    wait_until(lambda: p.evaluate("document.querySelector('[data-caveat-banner]').parentNode === document.documentElement"),
+               message="the banner back in <html>")
+    expect(p.locator(BANNER)).to_be_visible()
