@@ -49,3 +49,12 @@ test: setup-test
 
 clean:
 	rm -rf dist test-results .pytest_cache
+
+# Benchmarks (about 15 minutes; not part of `make test`, which smoke-runs each script):
+# figures and ratios against same-run baselines into bench/results/*.json (bench/README.md).
+bench: setup-test
+	node bench/matcher_bench.js
+	$(BIN)/python bench/server_bench.py
+	$(BIN)/python bench/transfer_bench.py
+	$(BIN)/python bench/build_bench.py
+	$(BIN)/python bench/extension_bench.py
