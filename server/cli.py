@@ -19,7 +19,23 @@ from .settings import default_workers
 
 
 def _make_app():
-    return create_app()
+    # A bad CAVEAT_* value or database URL is the operator's typo, not a bug:
+    # one clear line and exit 1, never a traceback.
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from .settings import SettingsError
+
+    try:
+        return create_app()
+    except SettingsError as exc:
+        raise click.ClickException(f"bad setting: {exc}") from None
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise click.ClickException(f"bad CAVEAT_DATABASE_URL: {exc}") from None
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the database driver is not installed ({exc.name or exc}); "
+            "install it in this environment, e.g. `pip install psycopg[binary]`"
+        ) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_make_app, add_default_commands=False,
