@@ -32,6 +32,8 @@ def load_curated(path=None) -> dict:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ListError([f"{path}: cannot be read: {exc.strerror or exc}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ListError([f"{path}: is not UTF-8 text (bad byte at offset {exc.start})"]) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -312,3 +312,11 @@ def test_curated_missing_file(tmp_path):
     with pytest.raises(ListError) as info:
         load_curated(tmp_path / "nope.yaml")
     assert "cannot be read" in str(info.value)
+
+
+def test_curated_file_not_utf8(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_bytes(b"entries:\n  - name: \xff\xfe\n")
+    with pytest.raises(ListError) as info:
+        load_curated(path)
+    assert "is not UTF-8 text" in str(info.value)
