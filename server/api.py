@@ -53,6 +53,11 @@ def _json_body(max_bytes: int | None = None):
     if max_bytes is not None:
         request.max_content_length = max_bytes  # Flask 3.1: a per-request limit, raises 413
     raw = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(raw) >= limit:
+        # A streamed (chunked) body is cut at the limit rather than refused
+        # (werkzeug's LimitedStream); refuse it as too large, not as bad JSON.
+        raise ApiError(413, "payload_too_large", "the request body is too large")
     try:
         data = json.loads(raw)
         # JSON can spell unpaired surrogates ("\ud800"), which are not text:
