@@ -235,6 +235,13 @@ api.alarms.onAlarm.addListener(async (alarm) => {
   await scheduleSync(SYNC_PERIOD_MINUTES + jitter);
 });
 
+api.runtime.onStartup.addListener(() => {
+  // Listening here wakes the background when the browser starts, so the
+  // banner's registration is checked (and renewed if the browser dropped
+  // it) before the person's first page, and badges of restored tabs are set.
+  ready.then(refreshBadges);
+});
+
 api.runtime.onInstalled.addListener(() => {
   // A new version may bundle a newer list: seedFromBundle (in init) compares
   // versions; badges of tabs already open are set here.
