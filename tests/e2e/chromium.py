@@ -56,7 +56,7 @@ class ChromiumExtension:
         self.sw = None
         self.ext_id = ""
 
-    def start(self) -> "ChromiumExtension":
+    def start(self, *, wait_ready: bool = True) -> "ChromiumExtension":
         self.ctx = self.playwright.chromium.launch_persistent_context(
             str(self.profile), executable_path=str(self.binary), headless=True,
             args=chromium_args(self.extension, self.site_port) + self.extra_args,
@@ -64,7 +64,8 @@ class ChromiumExtension:
         self.ctx.set_default_timeout(15_000)
         self.sw = self.ctx.service_workers[0] if self.ctx.service_workers else self.ctx.wait_for_event("serviceworker")
         self.ext_id = self.sw.url.split("/")[2]
-        self.wait_ready()
+        if wait_ready:
+            self.wait_ready()
         return self
 
     def wait_ready(self) -> None:
@@ -96,9 +97,10 @@ class ChromiumExtension:
             self.ctx.close()
             self.ctx = None
 
-    def restart(self) -> None:
+    def restart(self, *, wait_ready: bool = True) -> None:
+        """Quit and reopen on the same profile; ``wait_ready=False`` does not wait for the background."""
         self.close()
-        self.start()
+        self.start(wait_ready=wait_ready)
 
     def open_popup(self):
         """The toolbar popup, opened in its own unfocused window over the last used tab

@@ -216,3 +216,18 @@ def test_banner_speaks_the_browser_language(playwright, build_extension, caveat_
             assert label in text
     finally:
         german.close()
+
+
+def test_first_page_after_a_browser_restart_gets_the_banner(playwright, build_extension, caveat_server, site_server,
+                                                            tmp_path):
+    """The registration persists: the first listed page after reopening the
+    browser gets the banner without waiting for the background's start-up."""
+    extension = build_extension("chrome", caveat_server.url)
+    browser = ChromiumExtension(playwright, extension, tmp_path / "profile", site_server.port).start()
+    try:
+        browser.restart(wait_ready=False)
+        p = browser.ctx.new_page()
+        p.goto(f"http://www.{LISTED}/")
+        expect(p.locator(BANNER)).to_have_attribute("data-caveat-domain", LISTED)
+    finally:
+        browser.close()
