@@ -429,14 +429,19 @@ class FirefoxBrowser:
                 script_args=[addon_id, url])
 
     def content_scripts_for(self, addon_id: str, url: str) -> list[str]:
-        """The add-on's content script files Firefox would inject into ``url`` (static and registered)."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script(
-                "const policy = WebExtensionPolicy.getByID(arguments[0]);"
-                "const uri = Services.io.newURI(arguments[1]);"
-                "return policy.contentScripts.filter(s => s.matchesURI(uri))"
-                "  .flatMap(s => s.jsPaths.map(path => path.split('/').slice(3).join('/')));",
-                script_args=[addon_id, url])
+        """The add-on's content script files Firefox would inject into ``url`` (static and registered).
+
+        Asked in the current tab's content process, which is where Firefox
+        decides injection: after a restart the parent's copy of the policy
+        lists no scripts registered by ``scripting`` in an earlier session,
+        while content processes have them (and inject them).
+        """
+        return self.privileged_page_script(
+            "const policy = WebExtensionPolicy.getByID(arguments[0]);"
+            "const uri = Services.io.newURI(arguments[1]);"
+            "return policy.contentScripts.filter(s => s.matchesURI(uri))"
+            "  .flatMap(s => s.jsPaths.map(path => path.split('/').slice(3).join('/')));",
+            addon_id, url)
 
     # -- network ------------------------------------------------------------
 
@@ -640,16 +645,16 @@ class CaveatFirefox:
     def client(self) -> Marionette:
         return self.browser.client
 
-    def start(self) -> "CaveatFirefox":
+    def start(self, *, wait_ready: bool = True) -> "CaveatFirefox":
         self.browser.start()
         try:
-            self._set_up()
+            self._set_up(wait_ready)
         except BaseException:
             self.browser.close()
             raise
         return self
 
-    def _set_up(self) -> None:
+    def _set_up(self, wait_ready: bool) -> None:
         if self.record_requests:
             self.browser.start_request_log()
         if self.extension is None:
@@ -660,11 +665,14 @@ class CaveatFirefox:
                                                 self.browser.extension_hostname(self.extension.addon_id))
         self.site_tab = self.client.current_window_handle
         self.extension_tab = self.client.open(type="tab")["handle"]
-        self.wait_ready()
+        if wait_ready:
+            self.wait_ready()
 
-    def restart(self) -> None:
+    def restart(self, *, wait_ready: bool = True) -> None:
+        """Quit and reopen on the same profile. ``wait_ready=False`` leaves the
+        event page asleep, as it is when a person reopens the browser."""
         self.browser.quit()
-        self.start()
+        self.start(wait_ready=wait_ready)
 
     def close(self) -> None:
         self.browser.close()

@@ -183,6 +183,19 @@ def test_popup_describes_the_current_site(firefox):
         firefox.close_toolbar_popup()
 
 
+def test_first_page_after_a_browser_restart_gets_the_banner(firefox):
+    """Reopening Firefox: the banner registered in the last session persists
+    and the first listed page gets it, without the test touching the
+    extension first (no readiness wait, no extension page opened)."""
+    firefox.restart(wait_ready=False)
+    addon_id = firefox.extension.addon_id
+    assert firefox.browser.content_scripts_for(addon_id, f"http://{LISTED}/") == ["banner.js"]
+
+    firefox.open(f"http://www.{LISTED}/")
+
+    assert firefox.wait_for_banner()["data-caveat-domain"] == LISTED
+
+
 def _luminance(css_colour: str) -> float:
     r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css_colour)[:3])
 
