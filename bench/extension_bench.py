@@ -159,7 +159,7 @@ def page_loads(browsers: dict[str, BenchChromium], loads: int) -> dict[str, list
     return timings
 
 
-def banner_timings(browser: BenchChromium, site_port: int, loads: int) -> list[dict]:
+def banner_timings(browser: BenchChromium, loads: int) -> list[dict]:
     """Loads of a listed page sent in two parts; where the banner landed relative to DOMContentLoaded."""
     from tests.e2e.entries import LISTED
 
@@ -236,7 +236,7 @@ def main(argv=None) -> int:
             print(f"extension: {loads} page loads per profile…", file=sys.stderr)
             loads_summary = summarize_loads(page_loads(browsers, loads))
             print("extension: banner timing…", file=sys.stderr)
-            banner = {name: summarize_banner(banner_timings(browsers[name], site.port, banner_loads))
+            banner = {name: summarize_banner(banner_timings(browsers[name], banner_loads))
                       for name in ("small", "big", "big_unlimited")}
             print("extension: service worker heap…", file=sys.stderr)
             heap = {name: browsers[name].worker_heap() for name in ("small", "big", "big_unlimited")}
