@@ -58,3 +58,14 @@ bench: setup-test
 	$(BIN)/python bench/transfer_bench.py
 	$(BIN)/python bench/build_bench.py
 	$(BIN)/python bench/extension_bench.py
+
+# Long reliability runs (about 20 minutes; not part of `make test`, which runs the
+# same tests with small counts): large property and schemathesis fuzz, ten kill -9
+# rounds, a longer concurrent run, and a 3-minute soak at measured capacity
+# (docs/reliability.md).
+reliability: $(VENV)/.test
+	CAVEAT_FUZZ_EXAMPLES=5000 $(BIN)/pytest -q tests/test_fuzz_domains.py tests/test_fuzz_entries.py
+	CAVEAT_FUZZ_EXAMPLES=300 $(BIN)/pytest -q tests/test_schemathesis.py
+	CAVEAT_RELIABILITY_ROUNDS=10 CAVEAT_RELIABILITY_WRITES=250 CAVEAT_RELIABILITY_READS=400 \
+		$(BIN)/pytest -q -s tests/reliability
+	$(BIN)/python tests/reliability/soak.py --duration 180

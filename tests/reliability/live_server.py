@@ -35,9 +35,13 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """``caveat serve`` on ``127.0.0.1:<port>``; ``start()``, ``kill9()``, ``stop()``, ``token``."""
+    """``caveat serve`` on ``127.0.0.1:<port>``; ``start()``, ``kill9()``, ``stop()``, ``token``.
 
-    def __init__(self, db_path: Path, *, workers: int = 3, threads: int = 4, extra_env: dict | None = None):
+    ``workers``/``threads`` None: ``caveat serve``'s own defaults.
+    """
+
+    def __init__(self, db_path: Path, *, workers: int | None = 3, threads: int | None = 4,
+                 extra_env: dict | None = None):
         self.db_path = db_path
         self.url = f"sqlite:///{db_path}"
         self.workers, self.threads = workers, threads
@@ -61,10 +65,13 @@ class LiveServer:
 
     def start(self, timeout: float = 30) -> "LiveServer":
         log = open(self.log_path, "ab")
+        argv = [CAVEAT, "serve", "--bind", f"127.0.0.1:{self.port}"]
+        if self.workers:
+            argv += ["--workers", str(self.workers)]
+        if self.threads:
+            argv += ["--threads", str(self.threads)]
         self.proc = subprocess.Popen(
-            [CAVEAT, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-             "--threads", str(self.threads)],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
