@@ -119,6 +119,13 @@
     }
   }
 
+  // The same wording as the popup and options (ui/common.js describeError).
+  const ERROR_CODES = ["network", "timeout", "http", "empty"];
+  function describeError(error) {
+    const code = ERROR_CODES.includes(error?.code) ? error.code : "unexpected";
+    return t(`error_${code}`, [String(error?.detail ?? error?.code ?? "")]);
+  }
+
   function send(message) {
     return api.runtime.sendMessage(message);
   }
@@ -214,8 +221,7 @@
         result.textContent = t("bannerReportSent");
         comment.value = "";
       } else {
-        const error = answer?.error ?? {};
-        result.textContent = t("bannerReportFailed", [error.code === "http" ? `HTTP ${error.detail}` : error.code || "?"]);
+        result.textContent = t("bannerReportFailed", [describeError(answer?.error)]);
         sendButton.disabled = false;
       }
     });

@@ -202,7 +202,7 @@ def test_a_report_that_cannot_be_sent_says_so(chromium, page, caveat_server):
     caveat_server.stop()
     try:
         click_in_banner(chromium.ctx, p, "button", "Send report")
-        wait_until(lambda: "The report could not be sent: network" in banner_text(chromium.ctx, p),
+        wait_until(lambda: "The report could not be sent: the list server could not be reached" in banner_text(chromium.ctx, p),
                    message="the failure message")
     finally:
         caveat_server.start()
