@@ -64,18 +64,23 @@ async function registerBannerSafely() {
   }
 }
 
-async function init() {
+// Start-up in two steps: the banner waiting on a page needs only the index,
+// so it is answered before the registration and alarm checks are done.
+const indexReady = (async () => {
   await seedFromBundle();
   await loadState();
-  await registerBannerSafely();
-  if (!(await api.alarms.get(SYNC_ALARM))) await scheduleSync(1 + Math.random() * 9);
-  return true;
-}
+})();
 
-const ready = init().catch((err) => {
-  console.error("Caveat: start-up failed:", err);
-  return false;
-});
+const ready = indexReady
+  .then(async () => {
+    await registerBannerSafely();
+    if (!(await api.alarms.get(SYNC_ALARM))) await scheduleSync(1 + Math.random() * 9);
+    return true;
+  })
+  .catch((err) => {
+    console.error("Caveat: start-up failed:", err);
+    return false;
+  });
 // Read by the end-to-end tests before their first navigation (a Promise).
 globalThis.caveatReady = ready;
 
@@ -163,9 +168,9 @@ function fromBanner(sender) {
 
 /** Messages from the banner (about the sender's own page) and from our pages. */
 async function handle(message, sender) {
-  await ready;
   const type = message?.type;
   if (fromBanner(sender)) {
+    await indexReady.catch(() => {});
     const pageUrl = sender.url ?? sender.tab.url;
     const host = hostOfUrl(pageUrl);
     switch (type) {
@@ -181,6 +186,7 @@ async function handle(message, sender) {
     }
   }
   if (!fromExtensionPage(sender)) return { error: "not allowed" };
+  await ready;
   switch (type) {
     case "describe":
       return describe(message.url ?? "");
