@@ -8,9 +8,7 @@ failure in test_firefox.py points at Caveat, not at the plumbing.
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import zipfile
 from pathlib import Path
 
@@ -79,40 +77,9 @@ def zip_extension(directory: Path, xpi: Path) -> Path:
     return xpi
 
 
-class ProxySiteHandler(http.server.BaseHTTPRequestHandler):
-    """Answers any Host, as Firefox's PAC proxy target (absolute-URL requests)."""
-
-    def do_GET(self):
-        self.server.requests.append(self.path)
-        host = self.headers.get("Host", "")
-        body = f"<!doctype html><title>{host}</title><h1>Shop at {host}</h1>".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_CONNECT(self):
-        self.send_error(405)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def proxy_site():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ProxySiteHandler)
-    server.requests = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def firefox(tmp_path, proxy_site):
-    browser = FirefoxBrowser(tmp_path / "profile", proxy_site.server_address[1]).start()
+def firefox(tmp_path, site_server):
+    browser = FirefoxBrowser(tmp_path / "profile", site_server.port).start()
     yield browser
     browser.close()
 
@@ -122,14 +89,17 @@ def probe_dir(tmp_path):
     return write_probe_extension(tmp_path / "probe")
 
 
-def test_banner_on_routed_host_is_read_through_closed_shadow_root(firefox, probe_dir, proxy_site):
+def test_banner_on_routed_host_is_read_through_closed_shadow_root(firefox, probe_dir, site_server):
     probe = firefox.install_extension(probe_dir, temporary=True)
     assert probe.addon_id == PROBE_ID
     assert "*://allofmp3.example/*" in firefox.granted_origins(PROBE_ID)
 
+    site_server.clear()
     firefox.navigate("http://shop.allofmp3.example/basket")
 
-    assert "http://shop.allofmp3.example/basket" in proxy_site.requests
+    # The PAC sent it to the site server as a proxy request (absolute URL).
+    assert [(r.host, r.path, r.proxied) for r in site_server.requests if r.path == "/basket"] == [
+        ("shop.allofmp3.example", "/basket", True)]
     assert firefox.banner_attributes() == {"data-caveat-banner": "",
                                            "data-caveat-domain": "allofmp3.example"}
     assert firefox.banner_text() == "Probe banner <b>as text</b> Dismiss"
