@@ -125,12 +125,13 @@ async function setTrusted(site, trusted) {
   await refreshBadges();
 }
 
-async function sendReport(host, comment) {
+/** POST /api/v1/reports: "mistake" from the banner, "suggest" from the popup. */
+async function sendReport(kind, host, comment) {
   const base = await serverUrl();
   const text = String(comment ?? "").trim().slice(0, MAX_COMMENT);
   if (!text) return { ok: false, error: { code: "empty" } };
   try {
-    const status = await postJson(`${base}/api/v1/reports`, { kind: "mistake", domain: host, comment: text });
+    const status = await postJson(`${base}/api/v1/reports`, { kind, domain: host, comment: text });
     return status === 202 || status === 200 || status === 201
       ? { ok: true }
       : { ok: false, error: { code: "http", detail: String(status) } };
@@ -180,7 +181,7 @@ async function handle(message, sender) {
         await setTrusted(siteKey(host), true);
         return { ok: true, site: siteKey(host) };
       case "reportMistake":
-        return sendReport(host, message.comment);
+        return sendReport("mistake", host, message.comment);
       default:
         return { error: "unknown message" };
     }
@@ -195,6 +196,12 @@ async function handle(message, sender) {
     case "setTrusted":
       await setTrusted(siteKey(String(message.site ?? "")), message.trusted === true);
       return describe(message.url ?? "");
+    case "suggestSite": {
+      // From the popup: the person suggests the store in their current tab.
+      const host = hostOfUrl(String(message.url ?? ""));
+      if (!host) return { ok: false, error: { code: "unexpected", detail: "not a web page" } };
+      return sendReport("suggest", host, message.comment);
+    }
     case "setPaused":
       state.paused = message.paused === true;
       await write({ paused: state.paused });

@@ -48,6 +48,44 @@ function renderList(state) {
   error.textContent = failed ? t("popupLastSyncError", [describeError(state.lastSync.error), describeAge(state.lastSync.at)]) : "";
 }
 
+/** "Suggest this store": only for web pages that are not listed. */
+function renderSuggest(state) {
+  const section = document.getElementById("suggest");
+  section.hidden = !state.host || Boolean(state.entry);
+  if (section.hidden) return;
+  document.getElementById("suggest-prompt").textContent = t("popupSuggestPrompt", [state.host]);
+  const open = document.getElementById("suggest-open");
+  const form = document.getElementById("suggest-form");
+  const comment = document.getElementById("suggest-comment");
+  const sendButton = document.getElementById("suggest-send");
+  const result = document.getElementById("suggest-result");
+  open.addEventListener("click", () => {
+    form.hidden = !form.hidden;
+    open.setAttribute("aria-expanded", String(!form.hidden));
+    if (!form.hidden) comment.focus();
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!comment.value.trim()) {
+      result.className = "error";
+      result.textContent = t("bannerReportEmpty");
+      comment.focus();
+      return;
+    }
+    sendButton.disabled = true;
+    const answer = await send({ type: "suggestSite", url: state.url, comment: comment.value });
+    if (answer?.ok) {
+      result.className = "ok";
+      result.textContent = t("popupSuggestSent");
+      comment.value = "";
+    } else {
+      result.className = "error";
+      result.textContent = t("popupSuggestFailed", [describeError(answer?.error)]);
+      sendButton.disabled = false;
+    }
+  });
+}
+
 async function renderAccess() {
   const granted = await api.permissions.contains({ origins: hostPatterns });
   document.getElementById("access").hidden = granted;
@@ -68,6 +106,7 @@ async function main() {
   const url = await activeTabUrl();
   const state = { ...(await send({ type: "describe", url })), url };
   renderSite(document.getElementById("site"), state);
+  renderSuggest(state);
   renderList(state);
   await renderAccess();
 }

@@ -254,3 +254,33 @@ def test_banner_returns_to_the_page_when_a_modal_dialog_closes(chromium, site_se
     wait_until(lambda: p.evaluate("document.querySelector('[data-caveat-banner]').parentNode === document.documentElement"),
                message="the banner back in <html>")
     expect(p.locator(BANNER)).to_be_visible()
+
+
+def test_suggest_an_unlisted_store_from_the_popup(chromium, page, caveat_server):
+    page("http://cheap-albums.example/")
+    popup = chromium.open_popup()
+    try:
+        expect(popup.locator("#site")).to_have_text("cheap-albums.example is not on the warning list.")
+        caveat_server.clear_log()
+        popup.get_by_role("button", name="Suggest this store for the warning list").click()
+        popup.get_by_label("Why should shoppers be warned about cheap-albums.example?", exact=False).fill(
+            "Sells albums for 10 cents under a licence nobody can find.")
+        assert caveat_server.log() == [], "nothing is sent before Send"
+        popup.get_by_role("button", name="Send suggestion").click()
+        expect(popup.locator("#suggest-result")).to_have_text(
+            "Thank you. Your suggestion was sent to the list’s maintainers.")
+    finally:
+        popup.close()
+    [report] = [r for r in caveat_server.reports() if r["domain"] == "cheap-albums.example"]
+    assert report["kind"] == "suggest"
+    assert report["comment"] == "Sells albums for 10 cents under a licence nobody can find."
+
+
+def test_no_suggestion_offered_on_a_listed_store(chromium, page):
+    page(f"http://{LISTED}/")
+    popup = chromium.open_popup()
+    try:
+        expect(popup.locator("#site")).to_contain_text("AllOfMP3")
+        expect(popup.locator("#suggest")).to_be_hidden()
+    finally:
+        popup.close()
