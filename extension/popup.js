@@ -1,5 +1,6 @@
 // The toolbar popup: this tab's site (listed or not), the list's version and
 // age, the last sync error, and a way to grant host access when it is missing.
+import { isHttpUrl } from "./lib/hosts.js";
 import { api, describeAge, describeError, element, formatDate, localizePage, send, t } from "./ui/common.js";
 
 const hostPatterns = api.runtime.getManifest().host_permissions ?? [];
@@ -24,9 +25,27 @@ function renderSite(section, state) {
   section.append(
     element("p", { class: "status", text: t(`bannerHeadline_${entry.status}`, [entry.name]) }),
     element("p", { text: entry.summary }),
-    element("p", { class: "muted", text: t(`status_${entry.status}`) }),
-    entry.reviewed ? element("p", { class: "muted", text: t("bannerReviewed", [formatDate(entry.reviewed)]) }) : null,
+    element("p", {
+      class: "muted",
+      text: entry.reviewed
+        ? `${t(`status_${entry.status}`)} · ${t("bannerReviewed", [formatDate(entry.reviewed)])}`
+        : t(`status_${entry.status}`),
+    }),
   );
+  // The sources, also for people who withheld host access and see no banner.
+  const sources = (entry.sources ?? []).filter((source) => isHttpUrl(source?.url));
+  if (sources.length) {
+    section.append(
+      element("p", { class: "sources-title", text: t("bannerSources") }),
+      element(
+        "ul",
+        { class: "sources" },
+        sources.map((source) =>
+          element("li", {}, [element("a", { href: source.url, target: "_blank", rel: "noopener noreferrer", text: source.title })]),
+        ),
+      ),
+    );
+  }
   if (state.paused) section.append(element("p", { class: "muted", text: t("popupPaused") }));
   if (state.trusted) {
     const undo = element("button", { type: "button", text: t("popupUntrust") });
