@@ -3,6 +3,7 @@
 // listed hosts, sets the badge and answers the banner, popup and options.
 // Listeners are added synchronously at the top level, as MV3 requires; each
 // waits for `ready` (storage read, index built, banner registered).
+import { formatIsoDate } from "./lib/dates.js";
 import { hostOfUrl, normalizeServerUrl, siteKey } from "./lib/hosts.js";
 import { validateListDocument } from "./lib/listdoc.js";
 import { buildIndex } from "./lib/matcher.js";
@@ -175,8 +176,13 @@ async function handle(message, sender) {
     const pageUrl = sender.url ?? sender.tab.url;
     const host = hostOfUrl(pageUrl);
     switch (type) {
-      case "getWarning":
-        return { entry: warningFor(pageUrl) };
+      case "getWarning": {
+        // The date is formatted here, where the formatter is warm, so the
+        // page does not pay for loading locale data.
+        const entry = warningFor(pageUrl);
+        const locale = api.i18n.getMessage("uiLocale") || "en";
+        return { entry, reviewedText: entry?.reviewed ? formatIsoDate(entry.reviewed, locale) : "" };
+      }
       case "trustThisSite":
         await setTrusted(siteKey(host), true);
         return { ok: true, site: siteKey(host) };

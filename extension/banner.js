@@ -109,16 +109,6 @@
     }
   }
 
-  function formatDate(isoDate) {
-    const when = new Date(`${isoDate}T00:00:00Z`);
-    if (!isoDate || Number.isNaN(when.getTime())) return "";
-    try {
-      return new Intl.DateTimeFormat(t("uiLocale"), { dateStyle: "long", timeZone: "UTC" }).format(when);
-    } catch {
-      return isoDate;
-    }
-  }
-
   // The same wording as the popup and options (ui/common.js describeError).
   const ERROR_CODES = ["network", "timeout", "http", "empty"];
   function describeError(error) {
@@ -130,8 +120,8 @@
     return api.runtime.sendMessage(message);
   }
 
-  /** Builds the banner for `entry`; returns {host, bar}. */
-  function buildBanner(entry, actions) {
+  /** Builds the banner for `entry` (`reviewed`: its date, already formatted); returns {host, bar}. */
+  function buildBanner(entry, reviewed, actions) {
     const host = document.createElement("div");
     host.setAttribute("data-caveat-banner", "");
     host.setAttribute("data-caveat-domain", entry.domain);
@@ -142,7 +132,6 @@
     root.append(el("style", { text: CSS }));
 
     const status = t(`status_${entry.status}`);
-    const reviewed = entry.reviewed ? formatDate(entry.reviewed) : "";
     const detailsId = "caveat-details";
     const reportId = "caveat-report";
 
@@ -353,21 +342,31 @@
   }
 
   // Push the page down by the banner's height so its own header stays visible.
+  // The height comes from a ResizeObserver (after layout, before paint), so
+  // inserting the banner never forces a synchronous layout of the page.
   let savedMargin = null;
   let resizeObserver = null;
+  let bannerHeight = 0;
+  function applyMargin() {
+    const root = document.documentElement;
+    const wanted = `${bannerHeight}px`;
+    if (root && root.style.getPropertyValue("margin-top") !== wanted) root.style.setProperty("margin-top", wanted, "important");
+  }
   function reserveSpace(host) {
     const root = document.documentElement;
     if (!root) return;
     if (savedMargin === null) {
       savedMargin = { value: root.style.getPropertyValue("margin-top"), priority: root.style.getPropertyPriority("margin-top") };
     }
-    const height = Math.ceil(host.getBoundingClientRect().height);
-    const wanted = `${height}px`;
-    if (root.style.getPropertyValue("margin-top") !== wanted) root.style.setProperty("margin-top", wanted, "important");
     if (!resizeObserver) {
-      resizeObserver = new ResizeObserver(() => reserveSpace(host));
+      resizeObserver = new ResizeObserver((entries) => {
+        const box = entries[entries.length - 1].borderBoxSize?.[0];
+        bannerHeight = Math.ceil(box ? box.blockSize : host.getBoundingClientRect().height);
+        applyMargin();
+      });
       resizeObserver.observe(host);
     }
+    applyMargin(); // the page may have reset it
   }
   function releaseSpace() {
     resizeObserver?.disconnect();
@@ -401,7 +400,7 @@
       built.host.remove();
       releaseSpace();
     };
-    const built = buildBanner(entry, {
+    const built = buildBanner(entry, answer.reviewedText || entry.reviewed || "", {
       dismiss: remove,
       trust: async () => {
         const result = await send({ type: "trustThisSite" });

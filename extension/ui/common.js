@@ -1,6 +1,7 @@
 // Shared by the popup and the options page: localization of static text,
 // and the wording of list ages and sync errors.
 import { ageOf } from "../lib/age.js";
+import { formatIsoDate } from "../lib/dates.js";
 
 export const api = globalThis.browser ?? globalThis.chrome;
 export const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
@@ -21,11 +22,9 @@ export function describeAge(timestamp, now = Date.now()) {
   return t(`age_${age.unit}`, [String(age.count)]);
 }
 
-/** "2026-10-01" in the person's language, e.g. "October 1, 2026". */
+/** "2026-10-01" in the language of the messages, e.g. "October 1, 2026". */
 export function formatDate(isoDate) {
-  const when = new Date(`${isoDate}T00:00:00Z`);
-  if (Number.isNaN(when.getTime())) return String(isoDate);
-  return new Intl.DateTimeFormat(t("uiLocale"), { dateStyle: "long", timeZone: "UTC" }).format(when);
+  return formatIsoDate(isoDate, t("uiLocale"));
 }
 
 /** A sync or report error {code, detail} in the person's language. */
