@@ -166,6 +166,42 @@ def test_a_modal_dialog_cannot_cover_the_banner(chromium, hostile):
     assert_visible_and_usable(chromium, page)
 
 
+# How a page gets rid of its modal dialog while the banner sits inside it.
+DIALOG_REMOVALS = {
+    "remove": "d.remove();",
+    "close then remove": "d.close(); d.remove();",
+    "empty it": "d.replaceChildren();",
+    "replace the body": "document.body.replaceWith(document.createElement('body'));",
+}
+
+
+def modal_then(action: str) -> str:
+    """A page that opens a full-screen modal dialog, lets the banner move into it, then runs ``action`` on it."""
+    return f"""window.addEventListener('load', () => {{
+        const d = document.createElement('dialog'); d.id = 'cover'; d.style.cssText = '{FULL_SCREEN}';
+        d.textContent = 'Subscribe to our newsletter'; document.body.appendChild(d); d.showModal();
+        const started = Date.now();
+        const poll = setInterval(() => {{
+          if (d.querySelector('[data-caveat-banner]') || Date.now() - started > 3000) {{
+            clearInterval(poll);
+            window.caveatBannerWasInside = !!d.querySelector('[data-caveat-banner]');
+            {action}
+            window.caveatDone = true;
+          }}
+        }}, 20);
+    }});"""
+
+
+@pytest.mark.parametrize("how", list(DIALOG_REMOVALS))
+def test_removing_a_modal_dialog_does_not_take_the_banner_with_it(chromium, hostile, how):
+    """The banner moves into a page's open modal dialog (to escape its inertness); a page that
+    then removes that dialog must not remove the banner for good ("if the page removes it, it
+    comes back")."""
+    page = hostile("modal-removed", modal_then(DIALOG_REMOVALS[how]))
+    page.wait_for_function("window.caveatDone === true")
+    assert_visible_and_usable(chromium, page)
+
+
 # --- mutation flood ----------------------------------------------------------------------------
 
 def test_a_mutation_flood_neither_hides_the_banner_nor_hangs_the_page(chromium, hostile):

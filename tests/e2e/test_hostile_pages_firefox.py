@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.entries import LISTED
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 from tests.e2e.sites import page_html
-from tests.e2e.test_hostile_pages_chromium import FULL_SCREEN, HIDING_RULES, SNOOP
+from tests.e2e.test_hostile_pages_chromium import DIALOG_REMOVALS, FULL_SCREEN, HIDING_RULES, SNOOP, modal_then
 
 pytestmark = pytest.mark.e2e
 
@@ -122,6 +122,14 @@ def test_a_modal_dialog_does_not_cover_the_banner_in_firefox(firefox, site_serve
     firefox.browser.wait_until(lambda: firefox.client.execute_script("return !!document.getElementById('cover')?.open"),
                                message="the page's dialog open")
     firefox.client.execute_script("return new Promise((r) => setTimeout(r, 500));")
+    assert_visible_and_usable(firefox)
+
+
+@pytest.mark.parametrize("how", list(DIALOG_REMOVALS))
+def test_removing_a_modal_dialog_does_not_take_the_banner_with_it(firefox, site_server, how):
+    open_hostile(firefox, site_server, "modal-removed", modal_then(DIALOG_REMOVALS[how]))
+    firefox.browser.wait_until(lambda: firefox.client.execute_script("return window.wrappedJSObject.caveatDone === true"),
+                               message="the page's dialog removal")
     assert_visible_and_usable(firefox)
 
 
