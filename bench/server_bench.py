@@ -8,7 +8,9 @@ baselines measured in the same run, each right after the other:
   settings (bench/floor_server.py): what the framework costs before Caveat
   does anything.
 
-    .venv/bin/python bench/server_bench.py [--quick] [--out DIR] [--entries N] [--duration S]
+Each figure is the median of several short runs, Caveat and nginx alternating.
+
+    .venv/bin/python bench/server_bench.py [--quick] [--out DIR] [--entries N] [--duration S] [--repeats N]
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, free_port, parser, ratio, table, write_results  # noqa: E402
+from bench.common import ROOT, free_port, median, parser, ratio, table, write_results  # noqa: E402
 from bench.services import caveat_service, floor_service, nginx_service, request  # noqa: E402
 from bench.database import prepare_database  # noqa: E402
 
@@ -112,13 +114,15 @@ def run_wrk(port: int, path: str, headers: dict, connections: int, duration: int
 def main(argv=None) -> int:
     p = parser(__doc__.split("\n\n")[0])
     p.add_argument("--entries", type=int, help="synthetic entries added to the curated list (default 1000; quick 50)")
-    p.add_argument("--duration", type=int, help="seconds per wrk run (default 5; quick 1)")
+    p.add_argument("--duration", type=int, help="seconds per wrk run (default 3; quick 1)")
+    p.add_argument("--repeats", type=int, help="runs per figure, alternating Caveat and nginx; medians (default 3; quick 1)")
     args = p.parse_args(argv)
     if not shutil.which("wrk") or not shutil.which("nginx"):
         print("server_bench.py: needs wrk and nginx (Debian packages wrk, nginx)", file=sys.stderr)
         return 1
     synthetic = args.entries if args.entries is not None else (50 if args.quick else 1000)
-    duration = args.duration or (1 if args.quick else 5)
+    duration = args.duration or (1 if args.quick else 3)
+    repeats = args.repeats or (1 if args.quick else 3)
     concurrencies = [2] if args.quick else [1, 8, 32]
 
     from server.cli import gunicorn_options
@@ -135,7 +139,7 @@ def main(argv=None) -> int:
             with nginx_service(tmp, tmp / "static", ports["nginx"]) as nginx, \
                     floor_service(ports["floor"], tmp / "floor.log") as floor:
                 answers, runs = measure(caveat.port, nginx.port, floor.port, points, concurrencies, duration,
-                                        warm=not args.quick)
+                                        repeats, warm=not args.quick)
         entries_total = json.loads((tmp / "static" / "api" / "v1" / "list").read_bytes())["entries"]
 
     comparisons = compare(runs, points, concurrencies)
@@ -144,6 +148,7 @@ def main(argv=None) -> int:
         "entries": len(entries_total),
         "synthetic_entries": synthetic,
         "duration_s": duration,
+        "repeats": repeats,
         "concurrencies": concurrencies,
         "gunicorn": {k: settings[k] for k in ("workers", "threads", "worker_class", "keepalive", "preload_app")},
         "load_generator": "wrk (separate process), 1 thread at 1 connection, 2 threads otherwise",
@@ -154,7 +159,7 @@ def main(argv=None) -> int:
     return 0
 
 
-def measure(caveat_port, nginx_port, floor_port, points, concurrencies, duration, warm=True):
+def measure(caveat_port, nginx_port, floor_port, points, concurrencies, duration, repeats, warm=True):
     answers: dict = {"caveat": {}, "nginx": {}, "floor": {}}
     headers = {}
     for point in points:
@@ -169,18 +174,23 @@ def measure(caveat_port, nginx_port, floor_port, points, concurrencies, duration
     runs = []
     for connections in concurrencies:
         print(f"server: {connections} connection(s)…", file=sys.stderr)
-        runs.append({"target": "floor", "endpoint": "ping", **run_wrk(floor_port, "/ping", {}, connections, duration)})
-        for point in points:  # Caveat and its ceiling back to back: the same machine state
-            for target, port in (("caveat", caveat_port), ("nginx", nginx_port)):
-                result = run_wrk(port, point["path"], headers[target, point["name"]], connections, duration)
-                runs.append({"target": target, "endpoint": point["name"], **result})
+        for repeat in range(repeats):
+            result = run_wrk(floor_port, "/ping", {}, connections, duration)
+            runs.append({"target": "floor", "endpoint": "ping", "repeat": repeat, **result})
+            for point in points:  # Caveat and its ceiling back to back: the same machine state
+                for target, port in (("caveat", caveat_port), ("nginx", nginx_port)):
+                    result = run_wrk(port, point["path"], headers[target, point["name"]], connections, duration)
+                    runs.append({"target": target, "endpoint": point["name"], "repeat": repeat, **result})
     return answers, runs
 
 
 def compare(runs, points, concurrencies) -> list[dict]:
-    def find(target, endpoint, connections):
-        return next(r for r in runs if r["target"] == target and r["endpoint"] == endpoint
-                    and r["connections"] == connections)
+    def find(target, endpoint, connections) -> dict:
+        """The medians over the repeats of one figure."""
+        mine = [r for r in runs if r["target"] == target and r["endpoint"] == endpoint
+                and r["connections"] == connections]
+        return {key: median(r[key] for r in mine) for key in ("rps", "p50_ms", "p99_ms")} | {
+            "errors": sum(r["errors"] for r in mine)}
 
     rows = []
     for connections in concurrencies:
@@ -202,7 +212,7 @@ def compare(runs, points, concurrencies) -> list[dict]:
 
 def report(comparisons, answers, entries, settings) -> None:
     print(f"\nServer: caveat serve ({settings['workers']} workers x {settings['threads']} threads, "
-          f"{settings['worker_class']}) on {entries:,} entries; wrk on loopback")
+          f"{settings['worker_class']}) on {entries:,} entries; wrk on loopback; medians of the repeats")
     table(["endpoint", "conns", "caveat rps", "p50 ms", "p99 ms", "nginx rps", "p50 ms", "p99 ms",
            "floor rps", "caveat/nginx", "caveat/floor", "errors"],
           [[r["endpoint"], r["connections"], r["caveat_rps"], r["caveat_p50_ms"], r["caveat_p99_ms"],
