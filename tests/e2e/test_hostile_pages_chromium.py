@@ -16,11 +16,13 @@ details.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.chromium import BANNER, ChromiumExtension, banner_text, click_in_banner, wait_until
-from tests.e2e.entries import LISTED
+from tests.e2e.chromium import BANNER, ChromiumExtension, banner_nodes, banner_text, click_in_banner, wait_until
+from tests.e2e.entries import LISTED, base_entries, entry, list_document
 from tests.e2e.sites import page_html
 
 pytestmark = pytest.mark.e2e
@@ -232,6 +234,7 @@ def test_a_mutation_flood_neither_hides_the_banner_nor_hangs_the_page(chromium, 
 # --- reading the banner ------------------------------------------------------------------------
 
 SNOOP = """
+  window.caveatBannerBeforePageScript = !!document.querySelector('[data-caveat-banner]');
   window.caveatLeaks = [];
   window.caveatCaptured = [];
   const realAttach = Element.prototype.attachShadow;
@@ -272,6 +275,9 @@ def test_the_page_cannot_read_the_banner(chromium, hostile):
     assert page.evaluate("window.caveatLeaks") == []
     # The content script runs in its own world: the page's attachShadow override never saw the banner.
     assert page.evaluate("window.caveatCaptured.length") == 0
+    # Measured order: the page's first <head> script runs before the banner exists (the banner
+    # waits for the background's answer), so the override really was in place in time.
+    assert page.evaluate("window.caveatBannerBeforePageScript") is False
     assert page.evaluate("document.querySelector('[data-caveat-banner]').shadowRoot") is None
 
 
@@ -293,3 +299,31 @@ def test_window_find_confirms_banner_words_known_gap(chromium, hostile):
     })""")
     assert page.evaluate("window.find('Welcome to')"), "window.find works on the page's own text"
     assert found == ["AllOfMP3", "Dismiss"], found
+
+
+# --- a tampered stored list ------------------------------------------------------------------
+
+def test_the_banner_renders_only_http_links_even_from_a_tampered_list(playwright, build_extension, caveat_server,
+                                                                    site_server, tmp_path_factory):
+    """Every list is validated before it is stored; if storage.local were edited anyway (another
+    tool, a profile copied in), the banner itself still shows no javascript:/data: link."""
+    extension = build_extension("chrome", caveat_server.url)
+    browser = ChromiumExtension(playwright, extension, tmp_path_factory.mktemp("tampered"), site_server.port).start()
+    try:
+        bad = entry("tampered.example", "Tampered", sources=[
+            {"title": "Script link", "url": "javascript:window.caveatPwned=1"},
+            {"title": "Data link", "url": "data:text/html,<script>parent.caveatPwned=2</script>"},
+            {"title": "Good link", "url": "https://news.example/good"},
+        ])
+        document = list_document(base_entries() + [bad], version=99)
+        browser.background(f"chrome.storage.local.set({{list: {json.dumps(document)}}})")
+        browser.restart()  # the background loads the stored list as it is
+        page = browser.open("http://tampered.example/")
+        expect(page.locator(BANNER)).to_have_attribute("data-caveat-domain", "tampered.example")
+        click_in_banner(browser.ctx, page, "button", "Details and sources")
+        links = [(a["text"], a["attributes"].get("href")) for a in banner_nodes(browser.ctx, page, "a")]
+        assert links == [("Good link", "https://news.example/good")]
+        assert page.evaluate("window.caveatPwned") is None
+        page.close()
+    finally:
+        browser.close()
