@@ -34,6 +34,7 @@ def results(tmp_path_factory) -> dict[str, dict]:
     missing = [tool for tool in ("node", "nginx", "wrk") if shutil.which(tool) is None]
     assert not missing, f"the benchmarks need {', '.join(missing)} (Debian packages nodejs, nginx, wrk)"
     out = tmp_path_factory.mktemp("bench-results")
+    committed = {p: p.stat().st_mtime_ns for p in (ROOT / "bench" / "results").glob("*.json")}
     procs = {name: subprocess.Popen([*argv, "--quick", "--out", str(out)], cwd=ROOT, text=True,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
              for name, argv in SCRIPTS.items()}
@@ -41,7 +42,7 @@ def results(tmp_path_factory) -> dict[str, dict]:
     failed = {name: outputs[name][-3000:] for name, proc in procs.items() if proc.returncode != 0}
     assert not failed, "benchmark scripts failed:\n" + "\n\n".join(f"== {n}\n{o}" for n, o in failed.items())
     loaded = {name: json.loads((out / f"{name}.json").read_text()) for name in SCRIPTS}
-    assert not any(out.parent.glob("bench/results")), "results went into the project"
+    assert {p: p.stat().st_mtime_ns for p in committed} == committed, "a --quick run overwrote bench/results"
     return loaded
 
 
