@@ -733,6 +733,26 @@ class CaveatFirefox:
             "const el = doc.querySelector(args[0]);"
             "return el && !el.hidden ? el.textContent : null;", css)
 
+    def popup_click(self, css: str) -> None:
+        """Click an element of the toolbar popup (a DOM click: the popup is not a Marionette window)."""
+        assert self.popup_script("const el = doc.querySelector(args[0]); if (!el) return false;"
+                                 " el.click(); return true;", css), f"no {css} in the popup"
+
+    def popup_fill(self, css: str, text: str) -> None:
+        """Type ``text`` into a field of the toolbar popup (value set, then an input event)."""
+        assert self.popup_script(
+            "const el = doc.querySelector(args[0]); if (!el) return false;"
+            " el.focus(); el.value = args[1];"
+            " el.dispatchEvent(new view.Event('input', {bubbles: true})); return true;", css, text), \
+            f"no {css} in the popup"
+
+    def popup_nodes(self, css: str) -> list[dict]:
+        """Elements of the toolbar popup as {text, attributes, hidden}."""
+        return self.popup_script(
+            "return Array.from(doc.querySelectorAll(args[0])).map(el => ({text: el.textContent,"
+            " attributes: Object.fromEntries(Array.from(el.attributes).map(a => [a.name, a.value])),"
+            " hidden: el.closest('[hidden]') !== null}));", css) or []
+
     def close_toolbar_popup(self) -> None:
         self.extension_api("for (const view of browser.extension.getViews({type: 'popup'})) view.close();")
 

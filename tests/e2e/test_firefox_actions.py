@@ -10,6 +10,7 @@ from marionette_driver.keys import Keys
 
 from tests.e2e.entries import LISTED
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
+from tests.e2e.sites import page_html
 
 pytestmark = pytest.mark.e2e
 
@@ -98,6 +99,26 @@ def test_report_a_mistake_is_sent_only_on_click(firefox, caveat_server):
     assert reports[0]["kind"] == "mistake" and reports[0]["domain"] == f"www.{LISTED}"
 
 
+def test_a_report_that_cannot_be_sent_says_so(firefox, caveat_server):
+    firefox.open(f"http://{LISTED}/")
+    firefox.wait_for_banner()
+    firefox.click_in_banner("button", "Report a mistake")
+    press(firefox, "Closed since 2007.")
+    caveat_server.stop()
+    try:
+        firefox.click_in_banner("button", "Send report")
+        firefox.wait_until(
+            lambda: "The report could not be sent: the list server could not be reached" in firefox.banner_text(),
+            message="the failure message")
+    finally:
+        caveat_server.start()
+    # The comment is kept, and sending again works once the server is back.
+    firefox.click_in_banner("button", "Send report")
+    firefox.wait_until(lambda: "Thank you. Your report was sent" in firefox.banner_text(),
+                       message="report confirmation")
+    assert any(r["comment"] == "Closed since 2007." for r in caveat_server.reports())
+
+
 def test_dont_warn_again_survives_restart_and_is_undone_in_options(firefox):
     firefox.open(f"http://www.{LISTED}/")
     firefox.wait_for_banner()
@@ -110,6 +131,14 @@ def test_dont_warn_again_survives_restart_and_is_undone_in_options(firefox):
         assert firefox.element("#site-header").is_displayed()
         firefox.settle()
         assert firefox.banner() is None, host
+    firefox.open(f"http://{LISTED}/")
+    firefox.open_toolbar_popup()
+    try:
+        site = firefox.wait_until(lambda: firefox.popup_text("#site"), message="the popup's site")
+        assert f"You chose not to be warned on {LISTED}." in site
+        assert "Warn me again on this site" in [b["text"] for b in firefox.popup_nodes("#site button")]
+    finally:
+        firefox.close_toolbar_popup()
     firefox.open(f"http://shop.{LISTED}/")  # another subdomain is another site
     assert firefox.wait_for_banner()["data-caveat-domain"] == LISTED
 
@@ -168,3 +197,50 @@ def test_hostile_page_cannot_cover_the_banner(firefox):
         "return el ? [el.localName, el.id, el.hasAttribute('data-caveat-banner')] : null;",
         script_args=[box["x"] + 40, box["y"] + box["height"] / 2])
     assert on_top and on_top[2], on_top
+
+
+def test_banner_returns_to_the_page_when_a_modal_dialog_closes(firefox, site_server):
+    script = ("window.addEventListener('load', () => { const d = document.createElement('dialog'); d.id = 'modal';"
+              " d.textContent = 'Sign in'; document.body.appendChild(d); d.showModal();"
+              " setTimeout(() => { d.close(); window.dialogClosed = true; }, 300); });")
+    site_server.set_page("/top-layer-firefox/dialog-closes", page_html(LISTED, "dialog", script))
+    firefox.open(f"http://{LISTED}/top-layer-firefox/dialog-closes")
+    firefox.wait_until(lambda: firefox.browser.page_script("return window.wrappedJSObject.dialogClosed === true;"),
+                       message="the dialog to close")
+    firefox.wait_until(lambda: firefox.client.execute_script(
+        "const host = document.querySelector('[data-caveat-banner]');"
+        "return !!host && host.parentNode === document.documentElement;"), message="the banner back in <html>")
+    assert firefox.browser.banner_is_displayed()
+
+
+def test_suggest_an_unlisted_store_from_the_popup(firefox, caveat_server):
+    firefox.open("http://cheap-albums.example/")
+    firefox.open_toolbar_popup()
+    try:
+        assert firefox.wait_until(lambda: firefox.popup_text("#site"), message="the popup's site") == \
+            "cheap-albums.example is not on the warning list."
+        caveat_server.clear_log()
+        assert firefox.popup_text("#suggest-open") == "Suggest this store for the warning list"
+        firefox.popup_click("#suggest-open")
+        assert "Why should shoppers be warned about cheap-albums.example?" in firefox.popup_text("#suggest-prompt")
+        firefox.popup_fill("#suggest-comment", "Sells albums for 10 cents under a licence nobody can find.")
+        assert caveat_server.log() == [], "nothing is sent before Send"
+        firefox.popup_click("#suggest-send")
+        firefox.wait_until(lambda: firefox.popup_text("#suggest-result") ==
+                           "Thank you. Your suggestion was sent to the list’s maintainers.",
+                           message="the suggestion confirmation")
+    finally:
+        firefox.close_toolbar_popup()
+    [report] = [r for r in caveat_server.reports() if r["domain"] == "cheap-albums.example"]
+    assert report["kind"] == "suggest"
+    assert report["comment"] == "Sells albums for 10 cents under a licence nobody can find."
+
+
+def test_no_suggestion_offered_on_a_listed_store(firefox):
+    firefox.open(f"http://{LISTED}/")
+    firefox.open_toolbar_popup()
+    try:
+        assert "AllOfMP3" in firefox.wait_until(lambda: firefox.popup_text("#site"), message="the popup's site")
+        assert firefox.popup_text("#suggest") is None
+    finally:
+        firefox.close_toolbar_popup()

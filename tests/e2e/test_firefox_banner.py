@@ -138,6 +138,15 @@ def test_badge_marks_listed_tabs_only(firefox):
             }
             return out;""")), message="the badge on the listed tab")
         assert badges == {LISTED: "!", "unlisted.example": ""}
+        titles = firefox.extension_api("""
+            const tabs = await browser.tabs.query({});
+            const out = {};
+            for (const t of tabs) {
+              if (t.url.startsWith('http')) out[new URL(t.url).hostname] = await browser.action.getTitle({tabId: t.id});
+            }
+            return out;""")
+        assert titles == {LISTED: "Caveat: AllOfMP3 is on the warning list (Legality disputed)",
+                          "unlisted.example": "Caveat"}
     finally:
         firefox.client.switch_to_window(other)
         firefox.client.close()
@@ -167,7 +176,11 @@ def test_popup_describes_the_current_site(firefox):
         site = firefox.wait_until(lambda: firefox.popup_text("#site"), message="the popup's site")
         assert "Caveat: the legality of AllOfMP3 is disputed" in site
         assert "sells music downloads" in site
-        assert "sources last checked on October 1, 2026" in site
+        assert "Legality disputed · sources last checked on October 1, 2026" in site
+        links = firefox.popup_nodes("#site a")
+        assert [(a["text"], a["attributes"]["href"]) for a in links] == [
+            ("Report on AllOfMP3", "https://news.example/report"), ("Court record", "http://court.example/case/1")]
+        assert links[0]["attributes"]["rel"] == "noopener noreferrer"
         assert "Warning list version 1" in firefox.popup_text("#list-version")
         assert firefox.popup_text("#sync-error") is None
         assert firefox.popup_text("#access") is None
