@@ -194,3 +194,37 @@ def server_get(server: LiveServer, path: str) -> bytes:
         return response.read()
     finally:
         connection.close()
+
+
+def test_the_report_rate_limit_holds_across_workers(tmp_path):
+    """Many reports at once from one address, spread over 3 workers: exactly the limit gets
+    through (the counter is shared in the database), the rest are 429, nothing fails."""
+    live = LiveServer(tmp_path / "caveat.db", workers=3, threads=4,
+                      extra_env={"CAVEAT_REPORTS_RATE_LIMIT": "20", "CAVEAT_REPORTS_RATE_WINDOW": "3600"}).init().start()
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def post_reports(count: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", live.port, timeout=30)
+        for _ in range(count):
+            body = json.dumps({"kind": "mistake", "domain": "allofmp3.example", "comment": "Closed."})
+            connection.request("POST", "/api/v1/reports", body=body, headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            payload = response.read()
+            if response.status == 429:
+                assert int(response.getheader("Retry-After")) >= 1
+                assert json.loads(payload)["error"]["code"] == "rate_limited"
+            with lock:
+                statuses.append(response.status)
+        connection.close()
+
+    try:
+        threads = [threading.Thread(target=post_reports, args=(10,)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        live.stop()
+    assert sorted(set(statuses)) == [202, 429], sorted(set(statuses))
+    assert statuses.count(202) == 20 and statuses.count(429) == 60
