@@ -9,7 +9,8 @@ contexts), each figure against a baseline in the same run:
    host element being in the page, vs that page's DOMContentLoaded;
 3. the background service worker's JS heap (CDP Runtime.getHeapUsage after a
    GC) with 100,000 entries loaded vs with the small list, and how long the
-   background takes to start (list stored, index built, banner registered).
+   background takes to start (list stored, index built, banner registered),
+   with the cost of registering content scripts with many match patterns.
 
 A 100,000-entry list is about 32 MB of JSON, over chrome.storage.local's
 10 MB quota for an extension without the "unlimitedStorage" permission. The
@@ -122,6 +123,20 @@ class BenchChromium:
             cdp.close()
         return {"used_bytes": usage["usedSize"], "total_bytes": usage["totalSize"]}
 
+    def registration_ms(self, patterns: int, persist: bool) -> float:
+        """ms for chrome.scripting.registerContentScripts of one script with ``patterns`` match patterns
+        (a probe id, unregistered afterwards): the call the background makes for the banner."""
+        return self.sw.evaluate("""async ([count, persist]) => {
+          const matches = [];
+          for (let i = 0; i < count; i++) matches.push(`*://*.probe${i}.example/*`);
+          const start = performance.now();
+          await chrome.scripting.registerContentScripts([{ id: 'caveat-bench-probe', js: ['banner.js'], matches,
+            runAt: 'document_start', persistAcrossSessions: persist }]);
+          const ms = performance.now() - start;
+          await chrome.scripting.unregisterContentScripts({ ids: ['caveat-bench-probe'] });
+          return ms;
+        }""", [patterns, persist])
+
     def close(self) -> None:
         self.ctx.close()
 
@@ -211,6 +226,7 @@ def main(argv=None) -> int:
     loads = args.loads or (2 if args.quick else 60)
     banner_loads = 1 if args.quick else 10
     big = args.entries if args.entries is not None else (200 if args.quick else 100_000)
+    registration_sizes = [100] if args.quick else [10_000, 50_000]
 
     from playwright.sync_api import sync_playwright
 
@@ -240,6 +256,10 @@ def main(argv=None) -> int:
                       for name in ("small", "big", "big_unlimited")}
             print("extension: service worker heap…", file=sys.stderr)
             heap = {name: browsers[name].worker_heap() for name in ("small", "big", "big_unlimited")}
+            print("extension: content script registration cost…", file=sys.stderr)
+            registration = [{"patterns": n, "persist_across_sessions": persist,
+                             "ms": browsers["small"].registration_ms(n, persist)}
+                            for n in registration_sizes for persist in (True, False)]
             for browser in browsers.values():
                 browser.close()
             browsers.clear()
@@ -269,6 +289,7 @@ def main(argv=None) -> int:
         "worker_heap_bytes_per_entry": (heap["big_unlimited"]["used_bytes"] - heap["small"]["used_bytes"])
         / (big_total - small_entries),
         "ratio_heap_big_unlimited_over_small": ratio(heap["big_unlimited"]["used_bytes"], heap["small"]["used_bytes"]),
+        "registration": registration,
     }
     report(result)
     write_results(args.out, "extension", result, args.quick)
@@ -293,6 +314,9 @@ def report(r: dict) -> None:
             ratio(r["worker_heap"][n]["used_bytes"], r["worker_heap"]["small"]["used_bytes"])]
            for n in ("small", "big", "big_unlimited")])
     print(f"heap per added entry (unlimitedStorage copy): {r['worker_heap_bytes_per_entry']:.0f} bytes")
+    print("\nchrome.scripting.registerContentScripts, one script with N match patterns (in the small profile)")
+    table(["patterns", "persistAcrossSessions", "ms"],
+          [[g["patterns"], g["persist_across_sessions"], g["ms"]] for g in r["registration"]])
     for n in ("big", "big_unlimited"):
         state = r["background_state"][n]
         if state["stored_entries"] < state["list_entries"]:

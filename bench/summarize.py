@@ -75,8 +75,10 @@ def extension(doc) -> str:
                 doc["background_state"][n]["registered_patterns"], doc["worker_heap"][n]["used_bytes"],
                 x(doc["worker_heap"][n]["used_bytes"] / doc["worker_heap"]["small"]["used_bytes"])]
                for n in doc["worker_heap"]])
+    registration = md(["match patterns", "persistAcrossSessions", "registerContentScripts ms"],
+                      [[g["patterns"], g["persist_across_sessions"], g["ms"]] for g in doc.get("registration", [])])
     return (f"{loads}\n\n{banner}\n\n{heap}\n\nHeap per added entry (unlimitedStorage copy): "
-            f"{doc['worker_heap_bytes_per_entry']:.0f} bytes.")
+            f"{doc['worker_heap_bytes_per_entry']:.0f} bytes.\n\n{registration}")
 
 
 def transfer(doc) -> str:

@@ -124,3 +124,6 @@ def test_extension_measures_loads_banner_and_worker_heap(results):
         assert banner["banner_missed"] == 0, f"{profile}: the banner never appeared on the listed page"
         positive(banner, "banner_after_response_median_ms", "dcl_after_response_median_ms")
     positive(doc, "ratio_heap_big_unlimited_over_small")
+    assert {(g["patterns"], g["persist_across_sessions"]) for g in doc["registration"]} == {(100, True), (100, False)}
+    for g in doc["registration"]:
+        positive(g, "ms")
