@@ -50,7 +50,7 @@ test: setup-test
 clean:
 	rm -rf dist test-results .pytest_cache
 
-# Benchmarks (about 15 minutes; not part of `make test`, which smoke-runs each script):
+# Benchmarks (20–25 minutes; not part of `make test`, which smoke-runs each script):
 # figures and ratios against same-run baselines into bench/results/*.json (bench/README.md).
 bench: setup-test
 	node bench/matcher_bench.js
