@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 CHROMIUM = Path(os.environ.get("CAVEAT_CHROMIUM", "/usr/lib/chromium/chromium"))
+# Other work on a shared machine moves every figure: the load when a script
+# started (this module is imported first) is kept with its figures.
+LOAD_AT_START = round(os.getloadavg()[0], 2)
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -67,8 +70,8 @@ def machine_info() -> dict:
         "chromium": _version([str(CHROMIUM), "--version"]) if CHROMIUM.exists() else None,
         "nginx": _version(["nginx", "-v"]) if shutil.which("nginx") else None,
         "wrk": _version(["wrk", "--version"]) if shutil.which("wrk") else None,
-        # Other work on a shared machine moves every figure: keep it with them.
-        "load_average_1m": round(os.getloadavg()[0], 2),
+        "load_average_1m_at_start": LOAD_AT_START,
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 

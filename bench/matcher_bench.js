@@ -39,6 +39,7 @@ function parseArgs(argv) {
 }
 
 const ARGS = parseArgs(process.argv.slice(2));
+const LOAD_AT_START = Math.round(os.loadavg()[0] * 100) / 100; // the machine is shared: keep its load with the figures
 const SIZES = ARGS.quick ? [1_000, 5_000] : [1_000, 100_000, 1_000_000];
 const LOOKUP_HOSTS = ARGS.quick ? 5_000 : 200_000;
 const MIN_MS = ARGS.quick ? 20 : 600; // each timed loop runs at least this long
@@ -235,9 +236,11 @@ function benchSize(n) {
 function machineInfo() {
   const py = existsSync(path.join(ROOT, ".venv/bin/python")) ? path.join(ROOT, ".venv/bin/python") : "python3";
   try {
-    return JSON.parse(execFileSync(py, [path.join(HERE, "common.py")], { encoding: "utf8" }));
+    const info = JSON.parse(execFileSync(py, [path.join(HERE, "common.py")], { encoding: "utf8" }));
+    return { ...info, load_average_1m_at_start: LOAD_AT_START };
   } catch {
-    return { cpu_model: os.cpus()[0]?.model, cores: os.cpus().length, kernel: os.release(), node: process.version, date: new Date().toISOString() };
+    return { cpu_model: os.cpus()[0]?.model, cores: os.cpus().length, kernel: os.release(), node: process.version,
+      load_average_1m_at_start: LOAD_AT_START, date: new Date().toISOString() };
   }
 }
 

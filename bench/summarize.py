@@ -35,8 +35,8 @@ def load(results: Path) -> dict[str, dict]:
 def machine(docs: dict) -> str:
     m = next(iter(docs.values()))["machine"]
     dates = sorted(doc["machine"]["date"] for doc in docs.values())
-    loads = ", ".join(f"{name} {doc['machine']['load_average_1m']}" for name, doc in docs.items()
-                      if "load_average_1m" in doc["machine"])
+    loads = ", ".join(f"{name} {doc['machine']['load_average_1m_at_start']}" for name, doc in docs.items()
+                      if "load_average_1m_at_start" in doc["machine"])
     return (f"Machine: {m['cpu_model']}, {m['cores']} cores, {m['memory_mb']:,} MB, kernel {m['kernel']}, "
             f"{m['os']}; Python {m['python']}, node {m['node']}, {m['chromium']}, {m['nginx']}, "
             f"{(m['wrk'] or '').split(' Copyright')[0]}. Run from {dates[0]} to {dates[-1]}. "
