@@ -156,7 +156,10 @@ def test_badge_marks_listed_tabs_only(firefox):
 def test_banner_and_badge_after_firefox_suspended_the_event_page(firefox):
     """Firefox stops an idle MV3 event page; the next listed page must wake it."""
     addon_id = firefox.extension.addon_id
-    assert firefox.browser.suspend_background(addon_id) == "stopped"
+    # An event already on its way (a tab update, a badge refresh) can wake it
+    # again at once; ask until Firefox reports it stopped.
+    firefox.wait_until(lambda: firefox.browser.suspend_background(addon_id) == "stopped",
+                       message="the event page stopped")
 
     firefox.open(f"http://shop.{LISTED}/")
 
