@@ -10,7 +10,8 @@ contexts), each figure against a baseline in the same run:
 3. the background service worker's JS heap (CDP Runtime.getHeapUsage after a
    GC) with 100,000 entries loaded vs with the small list, and how long the
    background takes to start (list stored, index built, banner registered),
-   with the cost of registering content scripts with many match patterns.
+   with the cost of registering content scripts with many match patterns
+   and what those patterns add to every unlisted page load.
 
 A 100,000-entry list is about 32 MB of JSON, over chrome.storage.local's
 10 MB quota for an extension without the "unlimitedStorage" permission. The
@@ -123,19 +124,25 @@ class BenchChromium:
             cdp.close()
         return {"used_bytes": usage["usedSize"], "total_bytes": usage["totalSize"]}
 
-    def registration_ms(self, patterns: int, persist: bool) -> float:
-        """ms for chrome.scripting.registerContentScripts of one script with ``patterns`` match patterns
-        (a probe id, unregistered afterwards): the call the background makes for the banner."""
+    def register_probe(self, patterns: int, persist: bool) -> float:
+        """Register a probe content script with ``patterns`` match patterns on hosts nobody visits
+        (the call the background makes for the banner); returns the ms the call took."""
         return self.sw.evaluate("""async ([count, persist]) => {
           const matches = [];
           for (let i = 0; i < count; i++) matches.push(`*://*.probe${i}.example/*`);
           const start = performance.now();
           await chrome.scripting.registerContentScripts([{ id: 'caveat-bench-probe', js: ['banner.js'], matches,
             runAt: 'document_start', persistAcrossSessions: persist }]);
-          const ms = performance.now() - start;
-          await chrome.scripting.unregisterContentScripts({ ids: ['caveat-bench-probe'] });
-          return ms;
+          return performance.now() - start;
         }""", [patterns, persist])
+
+    def unregister_probe(self) -> None:
+        self.sw.evaluate("chrome.scripting.unregisterContentScripts({ ids: ['caveat-bench-probe'] })")
+
+    def registration_ms(self, patterns: int, persist: bool) -> float:
+        ms = self.register_probe(patterns, persist)
+        self.unregister_probe()
+        return ms
 
     def close(self) -> None:
         self.ctx.close()
@@ -189,6 +196,23 @@ def banner_timings(browser: BenchChromium, loads: int) -> list[dict]:
             "banner_present_at_document_start": bool(t["bench"] and t["bench"]["presentAtStart"]),
         })
     return results
+
+
+def pattern_sweep(none: BenchChromium, small: BenchChromium, sizes: list[int], loads: int) -> list[dict]:
+    """Unlisted page loads with a probe script of N match patterns registered in the small profile, vs none:
+    what each registered pattern costs every page (no list, no index: only the patterns)."""
+    sweep = []
+    for patterns in sizes:
+        small.register_probe(patterns, False)
+        summary = summarize_loads(page_loads({"none": none, "small": small}, loads))
+        small.unregister_probe()
+        sweep.append({"patterns": patterns, "loads": loads,
+                      "load_median_ms": summary["small"]["load_median_ms"],
+                      "none_load_median_ms": summary["none"]["load_median_ms"],
+                      "ratio_over_none": ratio(summary["small"]["load_median_ms"], summary["none"]["load_median_ms"]),
+                      "added_ms_per_1000_patterns": (summary["small"]["load_median_ms"]
+                                                     - summary["none"]["load_median_ms"]) / patterns * 1000})
+    return sweep
 
 
 def summarize_loads(timings: dict[str, list[dict]]) -> dict:
@@ -260,6 +284,8 @@ def main(argv=None) -> int:
             registration = [{"patterns": n, "persist_across_sessions": persist,
                              "ms": browsers["small"].registration_ms(n, persist)}
                             for n in registration_sizes for persist in (True, False)]
+            print("extension: page loads with many match patterns registered…", file=sys.stderr)
+            pattern_loads = pattern_sweep(browsers["none"], browsers["small"], registration_sizes, max(2, loads // 2))
             for browser in browsers.values():
                 browser.close()
             browsers.clear()
@@ -290,6 +316,7 @@ def main(argv=None) -> int:
         / (big_total - small_entries),
         "ratio_heap_big_unlimited_over_small": ratio(heap["big_unlimited"]["used_bytes"], heap["small"]["used_bytes"]),
         "registration": registration,
+        "pattern_sweep": pattern_loads,
     }
     report(result)
     write_results(args.out, "extension", result, args.quick)
@@ -317,6 +344,10 @@ def report(r: dict) -> None:
     print("\nchrome.scripting.registerContentScripts, one script with N match patterns (in the small profile)")
     table(["patterns", "persistAcrossSessions", "ms"],
           [[g["patterns"], g["persist_across_sessions"], g["ms"]] for g in r["registration"]])
+    print("\nUnlisted page loads with a probe script of N match patterns registered (3-entry profile) vs none")
+    table(["patterns", "loads", "load ms", "none ms", "ratio", "added ms per 1,000 patterns"],
+          [[g["patterns"], g["loads"], g["load_median_ms"], g["none_load_median_ms"], g["ratio_over_none"],
+            g["added_ms_per_1000_patterns"]] for g in r["pattern_sweep"]])
     for n in ("big", "big_unlimited"):
         state = r["background_state"][n]
         if state["stored_entries"] < state["list_entries"]:

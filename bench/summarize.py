@@ -77,8 +77,12 @@ def extension(doc) -> str:
                for n in doc["worker_heap"]])
     registration = md(["match patterns", "persistAcrossSessions", "registerContentScripts ms"],
                       [[g["patterns"], g["persist_across_sessions"], g["ms"]] for g in doc.get("registration", [])])
+    sweep = md(["match patterns registered", "loads", "load median ms", "none ms", "vs none",
+                "added ms per 1,000 patterns"],
+               [[g["patterns"], g["loads"], g["load_median_ms"], g["none_load_median_ms"], x(g["ratio_over_none"]),
+                 g["added_ms_per_1000_patterns"]] for g in doc.get("pattern_sweep", [])])
     return (f"{loads}\n\n{banner}\n\n{heap}\n\nHeap per added entry (unlimitedStorage copy): "
-            f"{doc['worker_heap_bytes_per_entry']:.0f} bytes.\n\n{registration}")
+            f"{doc['worker_heap_bytes_per_entry']:.0f} bytes.\n\n{registration}\n\n{sweep}")
 
 
 def transfer(doc) -> str:

@@ -127,3 +127,5 @@ def test_extension_measures_loads_banner_and_worker_heap(results):
     assert {(g["patterns"], g["persist_across_sessions"]) for g in doc["registration"]} == {(100, True), (100, False)}
     for g in doc["registration"]:
         positive(g, "ms")
+    assert [g["patterns"] for g in doc["pattern_sweep"]] == [100]
+    positive(doc["pattern_sweep"][0], "load_median_ms", "none_load_median_ms", "ratio_over_none")
