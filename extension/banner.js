@@ -319,10 +319,10 @@
     function observe() {
       observer.disconnect();
       observer.observe(document, { childList: true }); // <html> itself replaced
-      if (document.documentElement) observer.observe(document.documentElement, { childList: true });
-      if (host.parentNode && host.parentNode !== document.documentElement) {
-        observer.observe(host.parentNode, { childList: true }); // inside a modal dialog
-      }
+      // Inside a modal dialog, the page may remove the dialog (or an ancestor)
+      // with the banner in it: watch the whole tree until the banner is back.
+      const inDialog = Boolean(host.parentNode) && host.parentNode !== document.documentElement;
+      if (document.documentElement) observer.observe(document.documentElement, { childList: true, subtree: inDialog });
       observer.observe(host, { attributes: true });
     }
     observe();

@@ -284,3 +284,17 @@ def test_no_suggestion_offered_on_a_listed_store(chromium, page):
         expect(popup.locator("#suggest")).to_be_hidden()
     finally:
         popup.close()
+
+
+@pytest.mark.parametrize("action", ["d.remove();", "d.close(); d.remove();"])
+def test_banner_survives_the_page_removing_its_modal_dialog(chromium, site_server, page, action):
+    script = ("window.addEventListener('load', () => { const d = document.createElement('dialog'); d.textContent = 'Sign in';"
+              " document.body.appendChild(d); d.showModal();"
+              " const poll = setInterval(() => { if (d.querySelector('[data-caveat-banner]')) {"
+              f" clearInterval(poll); {action} window.dialogGone = true; }} }}, 20); }});")
+    site_server.set_page("/top-layer/dialog-removed", page_html(LISTED, "dialog removed", script))
+    p = page(f"http://{LISTED}/top-layer/dialog-removed")
+    wait_until(lambda: p.evaluate("window.dialogGone === true"), message="the page to remove its dialog")
+    wait_until(lambda: p.evaluate("document.querySelector('[data-caveat-banner]')?.parentNode === document.documentElement"),
+               message="the banner back in <html>")
+    expect(p.locator(BANNER)).to_be_visible()
