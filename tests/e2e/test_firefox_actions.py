@@ -11,6 +11,7 @@ from marionette_driver.keys import Keys
 from tests.e2e.entries import LISTED
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 from tests.e2e.sites import page_html
+from tests.e2e.test_chromium_actions import TOP_LAYER_ATTACKS
 
 pytestmark = pytest.mark.e2e
 
@@ -244,3 +245,38 @@ def test_no_suggestion_offered_on_a_listed_store(firefox):
         assert firefox.popup_text("#suggest") is None
     finally:
         firefox.close_toolbar_popup()
+
+
+@pytest.mark.parametrize("attack", list(TOP_LAYER_ATTACKS))
+def test_banner_stays_on_top_of_the_page_top_layer(firefox, site_server, attack):
+    site_server.set_page(f"/top-layer-firefox/{attack}", page_html(LISTED, attack, TOP_LAYER_ATTACKS[attack]))
+    firefox.open(f"http://{LISTED}/top-layer-firefox/{attack}")
+    assert firefox.element("#cover").is_displayed()
+    firefox.wait_for_banner()
+
+    def banner_on_top():
+        return firefox.client.execute_script("""
+            const host = document.querySelector('[data-caveat-banner]');
+            const box = host.getBoundingClientRect();
+            return document.elementFromPoint(box.left + 40, box.top + box.height / 2) === host;""")
+
+    firefox.wait_until(banner_on_top, message="the banner above the page's top layer")
+    firefox.click_in_banner("button", "Details and sources")  # usable, not inert
+    buttons = {n["text"]: n["attributes"] for n in firefox.banner_nodes("button")}
+    assert buttons["Details and sources"]["aria-expanded"] == "true"
+
+
+@pytest.mark.parametrize("action", ["d.remove();", "d.close(); d.remove();"])
+def test_banner_survives_the_page_removing_its_modal_dialog(firefox, site_server, action):
+    script = ("window.addEventListener('load', () => { const d = document.createElement('dialog'); d.textContent = 'Sign in';"
+              " document.body.appendChild(d); d.showModal();"
+              " const poll = setInterval(() => { if (d.querySelector('[data-caveat-banner]')) {"
+              f" clearInterval(poll); {action} window.dialogGone = true; }} }}, 20); }});")
+    site_server.set_page("/top-layer-firefox/dialog-removed", page_html(LISTED, "dialog removed", script))
+    firefox.open(f"http://{LISTED}/top-layer-firefox/dialog-removed")
+    firefox.wait_until(lambda: firefox.browser.page_script("return window.wrappedJSObject.dialogGone === true;"),
+                       message="the page to remove its dialog")
+    firefox.wait_until(lambda: firefox.client.execute_script(
+        "const host = document.querySelector('[data-caveat-banner]');"
+        "return !!host && host.parentNode === document.documentElement;"), message="the banner back in <html>")
+    assert firefox.browser.banner_is_displayed()
