@@ -236,3 +236,16 @@ def test_first_page_after_a_browser_restart_gets_the_banner(playwright, build_ex
         expect(p.locator(BANNER)).to_have_attribute("data-caveat-domain", LISTED)
     finally:
         browser.close()
+
+
+def test_no_banner_inside_frames(chromium, site_server, page):
+    """The banner is for the page a person is on: a listed store framed by another site gets none."""
+    site_server.set_page("/framing", f"<!doctype html><html><body><header id='site-header'>Blog</header>"
+                                     f"<iframe id='shop' src='http://{LISTED}/' width='600' height='300'></iframe></body></html>",
+                         host="unlisted.example")
+    p = page("http://unlisted.example/framing")
+    frame = p.frame_locator("#shop")
+    expect(frame.locator("#site-header")).to_be_visible()
+    p.wait_for_timeout(300)
+    expect(frame.locator(BANNER)).to_have_count(0)
+    expect(p.locator(BANNER)).to_have_count(0)
