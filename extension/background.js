@@ -1,8 +1,9 @@
 // Caveat's background (Chrome service worker, Firefox event page). It keeps
 // the list in storage.local, matches hosts locally, registers the banner for
 // listed hosts, sets the badge and answers the banner, popup and options.
-// Listeners are added synchronously at the top level, as MV3 requires; each
-// waits for `ready` (storage read, index built, banner registered).
+// Listeners are added synchronously at the top level, as MV3 requires; the
+// banner's question waits for `indexReady` (list loaded, index built), all
+// else for `ready` (banner registered and sync alarm set as well).
 import { formatIsoDate } from "./lib/dates.js";
 import { hostOfUrl, normalizeServerUrl, siteKey } from "./lib/hosts.js";
 import { validateListDocument } from "./lib/listdoc.js";
