@@ -26,6 +26,7 @@ the list can be stored.
 from __future__ import annotations
 
 import contextlib
+import math
 import json
 import shutil
 import statistics
@@ -57,8 +58,13 @@ BANNER_PROBE = """
 })();
 """
 
-NAV_TIMING = """() => {
-  const n = performance.getEntriesByType('navigation')[0];
+NAV_TIMING = """async () => {
+  let n = performance.getEntriesByType('navigation')[0];
+  // loadEventEnd is set once the load handlers have run, which can be just after Playwright sees "load".
+  for (let i = 0; i < 100 && !(n && n.loadEventEnd > 0); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    n = performance.getEntriesByType('navigation')[0];
+  }
   return { responseStart: n.responseStart, domContentLoaded: n.domContentLoadedEventStart,
            loadEventEnd: n.loadEventEnd, bench: window.__caveatBench || null };
 }"""
@@ -220,7 +226,7 @@ def summarize_loads(timings: dict[str, list[dict]]) -> dict:
     for name, runs in timings.items():
         loads = [r["loadEventEnd"] for r in runs]
         out[name] = {"loads": len(loads), "load_median_ms": median(loads),
-                     "load_p90_ms": sorted(loads)[int(0.9 * (len(loads) - 1))],
+                     "load_p90_ms": sorted(loads)[math.ceil(0.9 * len(loads)) - 1],  # nearest rank
                      "dcl_median_ms": median(r["domContentLoaded"] for r in runs),
                      "response_start_median_ms": median(r["responseStart"] for r in runs),
                      "load_stdev_ms": statistics.pstdev(loads)}
