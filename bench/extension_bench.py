@@ -26,8 +26,8 @@ the list can be stored.
 from __future__ import annotations
 
 import contextlib
-import math
 import json
+import math
 import shutil
 import statistics
 import sys
