@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Installs Debian's chromium and firefox-esr when either is missing.
-# The end-to-end tests drive these binaries; Playwright's browser download is
-# not reachable from the machines this project is built on.
+# Installs Debian's chromium and firefox-esr when either is missing, and
+# Firefox's German language pack (the localized-banner test runs Firefox in
+# German). The end-to-end tests drive these binaries; Playwright's browser
+# download is not reachable from the machines this project is built on.
 set -euo pipefail
 
 need=()
 [ -x /usr/lib/chromium/chromium ] || need+=(chromium)
 [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
-[ ${#need[@]} -eq 0 ] && { echo "browsers: chromium and firefox-esr present"; exit 0; }
+dpkg-query -W -f='${Status}' firefox-esr-l10n-de 2>/dev/null | grep -q "ok installed" || need+=(firefox-esr-l10n-de)
+[ ${#need[@]} -eq 0 ] && { echo "browsers: chromium, firefox-esr and its German language pack present"; exit 0; }
 
 echo "browsers: installing ${need[*]} with apt-get"
 sudo=""
