@@ -76,6 +76,9 @@ async function readCapped(res, controller, maxBytes) {
     if (err instanceof SyncError) throw err;
     throw controller.signal.aborted ? new SyncError("timeout") : new SyncError("network", String(err?.message ?? err));
   }
+  if (isCutShort(res, declared, total)) {
+    throw new SyncError("network", `body cut short: ${total} of ${declared} bytes`);
+  }
   const body = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
@@ -83,6 +86,16 @@ async function readCapped(res, controller, maxBytes) {
     offset += chunk.byteLength;
   }
   return new TextDecoder().decode(body);
+}
+
+// Firefox hands over a body the server cut short as if it were complete.
+// Only an unencoded body's length can be held against Content-Length (a
+// gzipped one is counted after decoding), and only when Content-Encoding is
+// visible: a CORS-filtered response hides it.
+function isCutShort(res, declared, total) {
+  if (!res.headers.has("Content-Length") || res.type === "cors") return false;
+  if (res.headers.has("Content-Encoding")) return false;
+  return total < declared;
 }
 
 /** POST a JSON body; returns the status. Used only for reports a person sends. */

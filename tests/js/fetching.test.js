@@ -1,9 +1,14 @@
 // The sync's HTTP layer against a real local HTTP server: size cap (also
-// without Content-Length), timeout, non-JSON bodies, statuses not read.
+// without Content-Length), timeout, non-JSON bodies, bodies cut short,
+// statuses not read.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { gzipSync } from "node:zlib";
 import { getJson, postJson, SyncError } from "../../extension/background/fetching.js";
+
+const CUT_BODY = Buffer.from(JSON.stringify({ format: 1, entries: ["a".repeat(300)] }));
+const SMALL_GZIP = gzipSync("{}");
 
 let server;
 let base;
@@ -28,6 +33,15 @@ before(async () => {
           res.writeHead(200, { "Content-Type": "application/json" });
           for (let i = 0; i < 50; i++) res.write("x".repeat(100));
           res.end();
+          break;
+        case "/cut-short": // the connection closes after a third of the declared body
+          res.writeHead(200, { "Content-Type": "application/json", "Content-Length": String(CUT_BODY.length) });
+          res.write(CUT_BODY.slice(0, CUT_BODY.length / 3));
+          res.socket.end();
+          break;
+        case "/gzip-small": // decoded body shorter than the declared (compressed) length
+          res.writeHead(200, { "Content-Type": "application/json", "Content-Encoding": "gzip", "Content-Length": String(SMALL_GZIP.length) });
+          res.end(SMALL_GZIP);
           break;
         case "/garbage":
           res.writeHead(200);
@@ -86,6 +100,32 @@ test("stops reading a streamed body once it passes the cap", async () => {
 
 test("a body that is not JSON is an error of its own", async () => {
   await failsWith(getJson(`${base}/garbage`), "not_json");
+});
+
+test("a body cut short of its Content-Length is a network error", async () => {
+  await failsWith(getJson(`${base}/cut-short`), "network");
+});
+
+// Firefox's fetch hands over the bytes that arrived as a complete body; Node's
+// fails the read itself. Replay the same bytes the way Firefox delivers them.
+test("a short body handed over as complete is still a network error", async () => {
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async () =>
+    new Response(CUT_BODY.subarray(0, 40), { status: 200, headers: { "Content-Length": String(CUT_BODY.length) } });
+  try {
+    await assert.rejects(
+      getJson(`${base}/cut-short`),
+      (err) => err instanceof SyncError && err.code === "network" && err.detail === `body cut short: 40 of ${CUT_BODY.length} bytes`,
+    );
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
+test("a gzipped body shorter once decoded than its Content-Length is whole", async () => {
+  assert.ok(SMALL_GZIP.length > 2);
+  const res = await getJson(`${base}/gzip-small`);
+  assert.deepEqual(res.json, {});
 });
 
 test("a server that does not answer in time is a timeout", async () => {
