@@ -204,6 +204,41 @@ def test_removing_a_modal_dialog_does_not_take_the_banner_with_it(chromium, host
     assert_visible_and_usable(chromium, page)
 
 
+# --- pages that are strict or rewrite themselves -------------------------------------------------
+
+STRICT_CSP_PAGE = ("<!doctype html><html><head><meta charset='utf-8'>"
+                   "<meta http-equiv='Content-Security-Policy' "
+                   "content=\"default-src 'none'; style-src 'none'; img-src 'none'; font-src 'none'\">"
+                   "<title>strict</title></head><body><header id='site-header'>Shop</header>"
+                   "<p>Welcome to the shop</p></body></html>")
+
+REWRITES = {
+    "document.open and write": "document.open(); document.write('<html><body><p>Rewritten</p></body></html>'); document.close();",
+    "replace <html>": "const n = document.createElement('html'); n.innerHTML = '<body><p>Rewritten</p></body>';"
+                      "document.documentElement.replaceWith(n);",
+    "innerHTML of <html>": "document.documentElement.innerHTML = '<body><p>Rewritten</p></body>';",
+}
+
+
+def test_a_strict_content_security_policy_does_not_unstyle_the_banner(chromium, site_server):
+    """Many stores forbid inline styles (style-src 'none'); the banner's styles must still apply."""
+    site_server.set_page("/reliability/strict-csp", STRICT_CSP_PAGE)
+    page = chromium.open(f"http://{LISTED}/reliability/strict-csp")
+    try:
+        assert_visible_and_usable(chromium, page)
+        assert page.evaluate("getComputedStyle(document.querySelector('[data-caveat-banner]')).position") == "fixed"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("how", list(REWRITES))
+def test_a_page_that_rewrites_its_document_gets_the_banner_back(chromium, hostile, how):
+    page = hostile("rewrite", f"window.addEventListener('load', () => setTimeout(() => {{ {REWRITES[how]} }}, 300));")
+    wait_until(lambda: "Rewritten" in page.evaluate("document.body ? document.body.innerText : ''"),
+               message="the page rewritten")
+    assert_visible_and_usable(chromium, page)
+
+
 # --- mutation flood ----------------------------------------------------------------------------
 
 def test_a_mutation_flood_neither_hides_the_banner_nor_hangs_the_page(chromium, hostile):

@@ -11,7 +11,15 @@ import pytest
 from tests.e2e.entries import LISTED
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 from tests.e2e.sites import page_html
-from tests.e2e.test_hostile_pages_chromium import DIALOG_REMOVALS, FULL_SCREEN, HIDING_RULES, SNOOP, modal_then
+from tests.e2e.test_hostile_pages_chromium import (
+    DIALOG_REMOVALS,
+    FULL_SCREEN,
+    HIDING_RULES,
+    REWRITES,
+    SNOOP,
+    STRICT_CSP_PAGE,
+    modal_then,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -130,6 +138,24 @@ def test_removing_a_modal_dialog_does_not_take_the_banner_with_it(firefox, site_
     open_hostile(firefox, site_server, "modal-removed", modal_then(DIALOG_REMOVALS[how]))
     firefox.browser.wait_until(lambda: firefox.client.execute_script("return window.wrappedJSObject.caveatDone === true"),
                                message="the page's dialog removal")
+    assert_visible_and_usable(firefox)
+
+
+def test_a_strict_content_security_policy_does_not_unstyle_the_banner(firefox, site_server):
+    site_server.set_page("/reliability-firefox/strict-csp", STRICT_CSP_PAGE)
+    firefox.open(f"http://{LISTED}/reliability-firefox/strict-csp")
+    firefox.wait_for_banner()
+    assert_visible_and_usable(firefox)
+    assert firefox.browser.banner_styles(".bar", ["border-bottom-width"]) == [{"border-bottom-width": "4px"}]
+
+
+@pytest.mark.parametrize("how", list(REWRITES))
+def test_a_page_that_rewrites_its_document_gets_the_banner_back(firefox, site_server, how):
+    open_hostile(firefox, site_server, "rewrite",
+                 f"window.addEventListener('load', () => setTimeout(() => {{ {REWRITES[how]} }}, 300));")
+    firefox.browser.wait_until(
+        lambda: "Rewritten" in (firefox.client.execute_script("return document.body ? document.body.textContent : ''") or ""),
+        message="the page rewritten")
     assert_visible_and_usable(firefox)
 
 
