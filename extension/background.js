@@ -1,6 +1,6 @@
 // Caveat's background (Chrome service worker, Firefox event page). It keeps
 // the list in storage.local, matches hosts locally, registers the banner for
-// listed hosts, sets the badge and answers the banner, popup and options.
+// listed hosts (minus trusted sites, none while paused), sets the badge and answers the banner, popup and options.
 // Listeners are added synchronously at the top level, as MV3 requires; the
 // banner's question waits for `indexReady` (list loaded, index built), all
 // else for `ready` (banner registered and sync alarm set as well).
@@ -60,7 +60,7 @@ async function scheduleSync(delayInMinutes) {
 /** Registration failing must not take the badge and the popup down with it. */
 async function registerBannerSafely() {
   try {
-    await registerBanner(state.list?.entries ?? []);
+    await registerBanner(state.list?.entries ?? [], { trusted: [...state.trusted], paused: state.paused });
   } catch (err) {
     console.error("Caveat: banner registration failed:", err);
   }
@@ -124,6 +124,7 @@ async function setTrusted(site, trusted) {
   else sites.delete(site);
   await write({ trusted: [...sites].sort() });
   state.trusted = sites;
+  await registerBannerSafely();
   await refreshBadges();
 }
 
@@ -212,6 +213,7 @@ async function handle(message, sender) {
     case "setPaused":
       state.paused = message.paused === true;
       await write({ paused: state.paused });
+      await registerBannerSafely();
       await refreshBadges();
       return describe("");
     case "setServerUrl": {

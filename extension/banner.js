@@ -1,7 +1,10 @@
-// Caveat's warning banner. Registered by the background only for listed
-// hosts and run at document_start; it asks the background for this page's
-// entry (which also honours pause and the person's trusted sites) and, if
-// there is one, shows it at the top of the page inside a closed shadow root.
+// Caveat's warning banner. Registered by the background only where a warning
+// is due (listed hosts, minus trusted sites, none while paused) and run at
+// document_start, it draws its frame at once, before the page is parsed: a
+// host element with a closed shadow root and a neutral "Caveat" heading of
+// the banner's height. It then asks the background for this page's entry and
+// fills the frame in, or removes it if the answer is "no warning" (a race
+// with a change of the registration) or does not come in time.
 // Every text is set with textContent; links are http(s) only.
 (() => {
   "use strict";
@@ -13,6 +16,8 @@
   const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
   const SUPPORTS_POPOVER = typeof HTMLElement.prototype.showPopover === "function";
   const MAX_REPAIRS_PER_SECOND = 30;
+  // An unfilled frame never stays longer than this; a later answer brings it back filled.
+  const UNFILLED_MAX_MS = 3000;
   const HOST_STYLE = [
     "all: initial",
     "display: block",
@@ -50,6 +55,7 @@
     }
     .bar[data-status="unlawful"] { --accent: #b00020; }
     .bar[data-status="defunct"] { --accent: #4a4a4a; }
+    .bar.pending { --accent: #6b6b6b; min-height: 110px; } /* the banner's height at 1280 px */
     @media (prefers-color-scheme: dark) {
       .bar {
         --bg: #241a10; --fg: #f4f4f4; --muted: #d0d0d0; --accent: #ffb366;
@@ -120,17 +126,30 @@
     return api.runtime.sendMessage(message);
   }
 
-  /** Builds the banner for `entry` (`reviewed`: its date, already formatted); returns {host, bar}. */
-  function buildBanner(entry, reviewed, actions) {
+  /**
+   * The banner's frame, drawn before the entry is known: the host element and
+   * its closed shadow root holding a neutral bar as tall as the banner, so
+   * the page is laid out below it from the start. Returns {host, pending}.
+   */
+  function buildFrame() {
     const host = document.createElement("div");
     host.setAttribute("data-caveat-banner", "");
-    host.setAttribute("data-caveat-domain", entry.domain);
     host.setAttribute("style", HOST_STYLE);
     // The top layer (a manual popover) paints above any z-index the page uses.
     if (SUPPORTS_POPOVER) host.setAttribute("popover", "manual");
     const root = host.attachShadow({ mode: "closed" });
-    root.append(el("style", { text: CSS }));
+    const pending = el("div", { class: "bar pending", "aria-busy": "true" }, [
+      el("div", { class: "row" }, [
+        el("span", { class: "mark", "aria-hidden": "true", text: "!" }),
+        el("div", { class: "text" }, [el("strong", { class: "headline", text: "Caveat" })]),
+      ]),
+    ]);
+    root.append(el("style", { text: CSS }), pending);
+    return { host, pending };
+  }
 
+  /** The banner's content for `entry` (`reviewed`: its date, already formatted). */
+  function buildBar(entry, reviewed, actions) {
     const status = t(`status_${entry.status}`);
     const detailsId = "caveat-details";
     const reportId = "caveat-report";
@@ -181,7 +200,6 @@
       details,
       report,
     ]);
-    root.append(bar);
 
     function toggle(panel, button, open = panel.hidden) {
       panel.hidden = !open;
@@ -216,7 +234,7 @@
     });
     trustButton.addEventListener("click", () => actions.trust());
     dismissButton.addEventListener("click", () => actions.dismiss());
-    return { host, bar };
+    return bar;
   }
 
   /**
@@ -249,9 +267,8 @@
    * MAX_REPAIRS_PER_SECOND times a second, so a page fighting back in a loop
    * cannot make this script spin.
    */
-  function guard(host) {
+  function guard(host, domainOf) {
     const allowed = new Set(["data-caveat-banner", "data-caveat-domain", "style", "popover"]);
-    const domain = host.getAttribute("data-caveat-domain");
     let pending = false;
     let windowStart = 0;
     let repairsInWindow = 0;
@@ -272,7 +289,9 @@
       }
       for (const name of host.getAttributeNames()) if (!allowed.has(name)) host.removeAttribute(name);
       if (host.getAttribute("style") !== HOST_STYLE) host.setAttribute("style", HOST_STYLE);
-      if (host.getAttribute("data-caveat-domain") !== domain) host.setAttribute("data-caveat-domain", domain);
+      const domain = domainOf(); // null until the entry is known
+      if (domain === null) host.removeAttribute("data-caveat-domain");
+      else if (host.getAttribute("data-caveat-domain") !== domain) host.setAttribute("data-caveat-domain", domain);
       if (!host.hasAttribute("data-caveat-banner")) host.setAttribute("data-caveat-banner", "");
       if (SUPPORTS_POPOVER && host.getAttribute("popover") !== "manual") host.setAttribute("popover", "manual");
       if (raise && SUPPORTS_POPOVER && host.matches(":popover-open")) host.hidePopover();
@@ -376,42 +395,77 @@
     savedMargin = null;
   }
 
-  function whenRootExists() {
-    if (document.documentElement) return Promise.resolve();
-    return new Promise((resolve) => {
-      const watcher = new MutationObserver(() => {
-        if (document.documentElement) {
-          watcher.disconnect();
-          resolve();
-        }
-      });
-      watcher.observe(document, { childList: true });
+  /** Runs `callback` once <html> exists: at once if it does (as at document_start in most pages). */
+  function onRoot(callback) {
+    if (document.documentElement) {
+      callback();
+      return;
+    }
+    const watcher = new MutationObserver(() => {
+      if (document.documentElement) {
+        watcher.disconnect();
+        callback();
+      }
     });
+    watcher.observe(document, { childList: true });
   }
 
-  async function show() {
-    const answer = await send({ type: "getWarning" });
-    const entry = answer?.entry;
-    if (!entry) return;
-    await whenRootExists();
+  function show() {
+    const { host, pending } = buildFrame();
+    let domain = null; // set once the entry is known
+    let attached = false;
+    let closed = false; // dismissed, trusted, or no warning due
     let stopGuard = () => {};
-    const remove = () => {
+
+    function attach() {
+      onRoot(() => {
+        if (attached || closed) return;
+        attached = true;
+        place(host);
+        reserveSpace(host);
+        stopGuard = guard(host, () => domain);
+      });
+    }
+    function detach() {
+      if (!attached) return;
+      attached = false;
       stopGuard();
-      built.host.remove();
+      host.remove();
       releaseSpace();
-    };
-    const built = buildBanner(entry, answer.reviewedText || entry.reviewed || "", {
-      dismiss: remove,
-      trust: async () => {
-        const result = await send({ type: "trustThisSite" });
-        if (result?.ok) remove();
-      },
-      report: (comment) => send({ type: "reportMistake", comment }),
-    });
-    place(built.host);
-    reserveSpace(built.host);
-    stopGuard = guard(built.host);
+    }
+    function close() {
+      closed = true;
+      detach();
+    }
+
+    attach();
+    const unfilledTimer = setTimeout(detach, UNFILLED_MAX_MS);
+    send({ type: "getWarning" })
+      .catch((err) => {
+        console.error("Caveat banner:", err);
+        return null;
+      })
+      .then((answer) => {
+        clearTimeout(unfilledTimer);
+        const entry = answer?.entry;
+        if (!entry || closed) {
+          close();
+          return;
+        }
+        const bar = buildBar(entry, answer.reviewedText || entry.reviewed || "", {
+          dismiss: close,
+          trust: async () => {
+            const result = await send({ type: "trustThisSite" });
+            if (result?.ok) close();
+          },
+          report: (comment) => send({ type: "reportMistake", comment }),
+        });
+        pending.replaceWith(bar);
+        domain = entry.domain;
+        host.setAttribute("data-caveat-domain", domain);
+        attach(); // back, if it had to go while the answer was late
+      });
   }
 
-  show().catch((err) => console.error("Caveat banner:", err));
+  show();
 })();

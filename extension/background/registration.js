@@ -1,33 +1,53 @@
-// The banner's content script is registered only for the listed hosts, so
-// unlisted pages get no script at all. Re-registered when the list changes.
-import { matchPatterns } from "../lib/matcher.js";
+// The banner's content script runs only where a warning is due: registered
+// for the listed hosts, minus the person's trusted sites, and not at all
+// while warnings are paused. So unlisted and trusted pages get no script, and
+// the banner can draw its frame at document_start without asking first.
+// Re-registered whenever the list, the trusted sites or pause change.
+import { excludePatterns, matchPatterns } from "../lib/matcher.js";
 import { api } from "./api.js";
 
 export const BANNER_SCRIPT_ID = "caveat-banner";
 
-function sameSet(a, b) {
+function sameSet(a = [], b = []) {
   if (a.length !== b.length) return false;
   const set = new Set(a);
   return b.every((x) => set.has(x));
 }
 
-export async function registerBanner(entries) {
+/** The registration wanted for this state, or null for none. */
+export function bannerScript(entries, { trusted = [], paused = false } = {}) {
   const matches = matchPatterns(entries);
+  if (paused || matches.length === 0) return null;
+  const script = {
+    id: BANNER_SCRIPT_ID,
+    js: ["banner.js"],
+    matches,
+    runAt: "document_start",
+    allFrames: false,
+    persistAcrossSessions: true,
+  };
+  const excludeMatches = excludePatterns(trusted);
+  if (excludeMatches.length) script.excludeMatches = excludeMatches;
+  return script;
+}
+
+// Registrations run one after another: two quick changes (trust, then undo)
+// must not interleave their unregister and register calls.
+let queue = Promise.resolve();
+
+export function registerBanner(entries, options) {
+  const run = queue.then(() => applyRegistration(bannerScript(entries, options)));
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function applyRegistration(wanted) {
   const [existing] = await api.scripting.getRegisteredContentScripts({ ids: [BANNER_SCRIPT_ID] });
-  if (matches.length === 0) {
+  if (!wanted) {
     if (existing) await api.scripting.unregisterContentScripts({ ids: [BANNER_SCRIPT_ID] });
     return;
   }
-  if (existing && sameSet(existing.matches ?? [], matches)) return;
+  if (existing && sameSet(existing.matches, wanted.matches) && sameSet(existing.excludeMatches, wanted.excludeMatches)) return;
   if (existing) await api.scripting.unregisterContentScripts({ ids: [BANNER_SCRIPT_ID] });
-  await api.scripting.registerContentScripts([
-    {
-      id: BANNER_SCRIPT_ID,
-      js: ["banner.js"],
-      matches,
-      runAt: "document_start",
-      allFrames: false,
-      persistAcrossSessions: true,
-    },
-  ]);
+  await api.scripting.registerContentScripts([wanted]);
 }

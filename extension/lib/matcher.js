@@ -42,3 +42,23 @@ export function matchPatterns(entries) {
   }
   return [...patterns].sort();
 }
+
+// A host a match pattern can name: DNS labels (punycode included), no IP-v6
+// literal, port or wildcard. Anything else would make the registration fail.
+const PATTERN_HOST = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$/;
+
+/**
+ * Content-script exclude patterns for the person's trusted sites: every host
+ * whose site key (hosts.js siteKey) is a trusted one, i.e. the key itself and
+ * "www." + key (when the key has a dot: "www.example" is its own site).
+ * Keys no pattern can express are left to the background's answer.
+ */
+export function excludePatterns(trustedSiteKeys) {
+  const patterns = new Set();
+  for (const key of trustedSiteKeys ?? []) {
+    if (typeof key !== "string" || !PATTERN_HOST.test(key)) continue;
+    patterns.add(`*://${key}/*`);
+    if (key.includes(".")) patterns.add(`*://www.${key}/*`);
+  }
+  return [...patterns].sort();
+}

@@ -10,7 +10,12 @@ import time
 from pathlib import Path
 
 CHROMIUM = Path(os.environ.get("CAVEAT_CHROMIUM", "/usr/lib/chromium/chromium"))
-BANNER = "[data-caveat-banner]"
+# A banner with its entry filled in; the script draws the empty frame (the
+# host element alone) first, at document_start, and fills it when the
+# background answers.
+BANNER = "[data-caveat-banner][data-caveat-domain]"
+# Any banner host element, the unfilled frame included: for "no banner here".
+BANNER_HOST = "[data-caveat-banner]"
 
 
 def chromium_args(extension: Path, site_port: int) -> list[str]:

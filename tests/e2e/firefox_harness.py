@@ -27,7 +27,11 @@ from marionette_driver.addons import Addons
 from marionette_driver.marionette import Marionette
 
 FIREFOX_BINARY = Path(os.environ.get("CAVEAT_FIREFOX", "/usr/bin/firefox-esr"))
-BANNER_SELECTOR = "[data-caveat-banner]"
+# A banner with its entry filled in (the frame drawn at document_start gets
+# its domain when the background answers); BANNER_HOST_SELECTOR also finds
+# the unfilled frame, for "no banner here".
+BANNER_SELECTOR = "[data-caveat-banner][data-caveat-domain]"
+BANNER_HOST_SELECTOR = "[data-caveat-banner]"
 
 # Seconds. Generous because the machine is small and shared; a test that hangs
 # still fails instead of waiting for Marionette's 300 s default.
@@ -527,6 +531,11 @@ class FirefoxBrowser:
         return self.client.execute_script(
             "return document.querySelectorAll(arguments[0]).length;", script_args=[BANNER_SELECTOR])
 
+    def banner_host_count(self) -> int:
+        """Banner host elements, filled or not."""
+        return self.client.execute_script(
+            "return document.querySelectorAll(arguments[0]).length;", script_args=[BANNER_HOST_SELECTOR])
+
     def banner_is_displayed(self) -> bool:
         hosts = self.client.find_elements("css selector", BANNER_SELECTOR)
         return bool(hosts) and hosts[0].is_displayed()
@@ -769,6 +778,10 @@ class CaveatFirefox:
 
     def banner(self) -> dict[str, str] | None:
         return self.browser.banner_attributes()
+
+    def no_banner(self) -> bool:
+        """No banner host element at all: neither a banner nor its unfilled frame."""
+        return self.browser.banner_host_count() == 0
 
     def banner_domain(self) -> str | None:
         attributes = self.banner()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.chromium import BANNER, ChromiumExtension, banner_nodes, banner_text, click_in_banner, wait_until
+from tests.e2e.chromium import BANNER, BANNER_HOST, ChromiumExtension, banner_nodes, banner_text, click_in_banner, wait_until
 from tests.e2e.entries import LISTED
 from tests.e2e.sites import page_html
 
@@ -39,6 +39,12 @@ def page(chromium):
     for p in pages:
         if not p.is_closed():
             p.close()
+
+
+def banner_registration(chromium) -> dict | None:
+    """The banner's registered content script, or None while there is none."""
+    scripts = chromium.background("chrome.scripting.getRegisteredContentScripts({ids: ['caveat-banner']})")
+    return scripts[0] if scripts else None
 
 
 def test_details_show_sources_as_links(chromium, page):
@@ -73,7 +79,7 @@ def test_dismiss_hides_the_banner_on_this_page_only(chromium, page):
     margin = p.evaluate("getComputedStyle(document.documentElement).marginTop")
     assert margin != "0px"
     click_in_banner(chromium.ctx, p, "button", "Dismiss")
-    expect(p.locator(BANNER)).to_have_count(0)
+    expect(p.locator(BANNER_HOST)).to_have_count(0)
     assert p.evaluate("getComputedStyle(document.documentElement).marginTop") == "0px"
     p.reload()
     expect(p.locator(BANNER)).to_be_visible()
@@ -109,15 +115,17 @@ def test_dont_warn_again_survives_restart_and_is_undone_in_options(chromium, sit
     p = chromium.open(f"http://www.{LISTED}/")
     expect(p.locator(BANNER)).to_be_visible()
     click_in_banner(chromium.ctx, p, "button", "Don’t warn me again for this site")
-    expect(p.locator(BANNER)).to_have_count(0)
+    expect(p.locator(BANNER_HOST)).to_have_count(0)
     p.close()
+    # The site's pages get no script at all: both its hosts are excluded.
+    assert banner_registration(chromium)["excludeMatches"] == [f"*://{LISTED}/*", f"*://www.{LISTED}/*"]
 
     chromium.restart()  # same profile: the choice is kept
     for host in (LISTED, f"www.{LISTED}"):  # www. and the bare domain are one site
         q = chromium.open(f"http://{host}/")
         expect(q.locator("#site-header")).to_be_visible()
         q.wait_for_timeout(300)
-        expect(q.locator(BANNER)).to_have_count(0)
+        expect(q.locator(BANNER_HOST)).to_have_count(0)
         q.close()
     trusted_tab = chromium.open(f"http://{LISTED}/")
     popup = chromium.open_popup()
@@ -136,6 +144,7 @@ def test_dont_warn_again_survives_restart_and_is_undone_in_options(chromium, sit
     expect(options.locator("#trusted-list li")).to_have_count(0)
     expect(options.locator("#trusted-empty")).to_be_visible()
     options.close()
+    assert not banner_registration(chromium).get("excludeMatches")
 
     again = chromium.open(f"http://www.{LISTED}/")
     expect(again.locator(BANNER)).to_be_visible()
@@ -146,12 +155,14 @@ def test_pause_stops_banner_and_badge(chromium):
     options = chromium.open(chromium.url("options.html"))
     options.locator("#paused").check()
     wait_until(lambda: chromium.storage("paused").get("paused") is True, message="paused stored")
+    wait_until(lambda: banner_registration(chromium) is None, message="the banner's script unregistered")
     p = chromium.open(f"http://{LISTED}/")
     expect(p.locator("#site-header")).to_be_visible()
     p.wait_for_timeout(300)
-    expect(p.locator(BANNER)).to_have_count(0)
+    expect(p.locator(BANNER_HOST)).to_have_count(0)
     options.locator("#paused").uncheck()
     wait_until(lambda: chromium.storage("paused").get("paused") is False, message="unpaused stored")
+    wait_until(lambda: banner_registration(chromium) is not None, message="the banner's script registered again")
     p.reload()
     expect(p.locator(BANNER)).to_be_visible()
     p.close()

@@ -9,10 +9,14 @@ from playwright.sync_api import expect
 import re
 from pathlib import Path
 
-from tests.e2e.chromium import BANNER, ChromiumExtension, banner_nodes, banner_styles, banner_text, wait_until
+from tests.e2e.chromium import BANNER, BANNER_HOST, ChromiumExtension, banner_nodes, banner_styles, banner_text, wait_until
 from tests.e2e.entries import IDN, LISTED, SHOP_TEST
+from tests.e2e.sites import page_html
 
 pytestmark = pytest.mark.e2e
+
+# Run by the page's parser at the top of <head>: did the banner's frame land first?
+FRAME_PROBE = "window.caveatFrameAtParse = !!document.querySelector('[data-caveat-banner]');"
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +76,7 @@ def test_no_banner_on_unlisted_host(chromium, page, host):
     # landed at document_start, long before the load event.
     expect(p.locator("#site-header")).to_be_visible()
     p.wait_for_timeout(300)
-    expect(p.locator(BANNER)).to_have_count(0)
+    expect(p.locator(BANNER_HOST)).to_have_count(0)
 
 
 def test_no_content_script_on_unlisted_pages(chromium):
@@ -109,6 +113,32 @@ def test_banner_before_the_page_finishes_loading(chromium):
         assert p.evaluate("document.readyState") == "loading", "the banner should land before the page finished"
     finally:
         p.close()
+
+
+def test_banner_frame_is_there_before_the_page_is_parsed(chromium, site_server, page):
+    """The frame is drawn at document_start, without waiting for the background:
+    the page's first script already finds it; the entry fills it in later."""
+    site_server.set_page("/frame-probe", page_html(LISTED, "frame probe", FRAME_PROBE))
+    p = page(f"http://{LISTED}/frame-probe")
+    expect(p.locator(BANNER)).to_have_attribute("data-caveat-domain", LISTED)
+    assert p.evaluate("window.caveatFrameAtParse") is True
+    assert "the legality of AllOfMP3 is disputed" in banner_text(chromium.ctx, p)
+
+
+def test_a_frame_where_no_warning_is_due_goes_away(chromium, site_server, page):
+    """Should the script run where the background has no warning (a page loading
+    while the registration changes), the frame it drew is removed."""
+    host = "unlisted-probe.example"
+    chromium.background("chrome.scripting.registerContentScripts([{id: 'test-unlisted', js: ['banner.js'], "
+                        f"matches: ['*://{host}/*'], runAt: 'document_start', persistAcrossSessions: false}}])")
+    try:
+        site_server.set_page("/frame-probe", page_html(host, "frame probe", FRAME_PROBE), host=host)
+        p = page(f"http://{host}/frame-probe")
+        assert p.evaluate("window.caveatFrameAtParse") is True  # drawn at document_start...
+        expect(p.locator(BANNER_HOST)).to_have_count(0)  # ...and gone once the answer says no entry
+        assert p.evaluate("getComputedStyle(document.documentElement).marginTop") == "0px"
+    finally:
+        chromium.background("chrome.scripting.unregisterContentScripts({ids: ['test-unlisted']})")
 
 
 def test_page_is_pushed_down_not_hidden(chromium, page):
@@ -247,5 +277,5 @@ def test_no_banner_inside_frames(chromium, site_server, page):
     frame = p.frame_locator("#shop")
     expect(frame.locator("#site-header")).to_be_visible()
     p.wait_for_timeout(300)
-    expect(frame.locator(BANNER)).to_have_count(0)
-    expect(p.locator(BANNER)).to_have_count(0)
+    expect(frame.locator(BANNER_HOST)).to_have_count(0)
+    expect(p.locator(BANNER_HOST)).to_have_count(0)

@@ -29,6 +29,13 @@ def press(firefox, *keys: str) -> None:
     firefox.client.actions.sequence("key", "keyboard").send_keys("".join(keys)).perform()
 
 
+def banner_registration(firefox) -> dict | None:
+    """The banner's registered content script, or None while there is none."""
+    scripts = firefox.extension_api(
+        "return await browser.scripting.getRegisteredContentScripts({ids: ['caveat-banner']});")
+    return scripts[0] if scripts else None
+
+
 def root_margin_top(firefox) -> str:
     return firefox.client.execute_script("return getComputedStyle(document.documentElement).marginTop;")
 
@@ -65,7 +72,7 @@ def test_dismiss_hides_the_banner_on_this_page_only(firefox):
     assert firefox.browser.banner_is_displayed()
     firefox.wait_until(lambda: root_margin_top(firefox) != "0px", message="the page pushed down")
     firefox.click_in_banner("button", "Dismiss")
-    firefox.wait_until(lambda: firefox.banner() is None, message="the banner to go")
+    firefox.wait_until(firefox.no_banner, message="the banner to go")
     assert root_margin_top(firefox) == "0px"
     firefox.client.refresh()
     firefox.wait_for_banner()
@@ -124,14 +131,19 @@ def test_dont_warn_again_survives_restart_and_is_undone_in_options(firefox):
     firefox.open(f"http://www.{LISTED}/")
     firefox.wait_for_banner()
     firefox.click_in_banner("button", "Don’t warn me again for this site")
-    firefox.wait_until(lambda: firefox.banner() is None, message="the banner to go")
+    firefox.wait_until(firefox.no_banner, message="the banner to go")
+    # The site's pages get no script at all: both its hosts are excluded.
+    assert banner_registration(firefox)["excludeMatches"] == [f"*://{LISTED}/*", f"*://www.{LISTED}/*"]
 
     firefox.restart()  # same profile, the installed add-on and its storage are kept
+    addon_id = firefox.extension.addon_id
+    assert firefox.browser.content_scripts_for(addon_id, f"http://www.{LISTED}/") == []
+    assert firefox.browser.content_scripts_for(addon_id, f"http://shop.{LISTED}/") == ["banner.js"]
     for host in (LISTED, f"www.{LISTED}"):  # www. and the bare domain are one site
         firefox.open(f"http://{host}/")
         assert firefox.element("#site-header").is_displayed()
         firefox.settle()
-        assert firefox.banner() is None, host
+        assert firefox.no_banner(), host
     firefox.open(f"http://{LISTED}/")
     firefox.open_toolbar_popup()
     try:
@@ -149,6 +161,7 @@ def test_dont_warn_again_survives_restart_and_is_undone_in_options(firefox):
     firefox.element(f'{item} button[aria-label="Warn me again on {LISTED}"]').click()
     firefox.wait_until(lambda: not firefox.elements("#trusted-list li"), message="the list to empty")
     assert firefox.element("#trusted-empty").is_displayed()
+    assert not banner_registration(firefox).get("excludeMatches")
 
     firefox.open(f"http://www.{LISTED}/")
     firefox.wait_for_banner()
@@ -160,15 +173,17 @@ def test_pause_stops_banner_and_badge(firefox):
     firefox.wait_until(lambda: firefox.text_of("#list-status"), message="options to render")
     firefox.element("#paused").click()
     firefox.wait_until(lambda: firefox.storage("paused").get("paused") is True, message="paused stored")
+    firefox.wait_until(lambda: banner_registration(firefox) is None, message="the banner's script unregistered")
     firefox.open(f"http://{LISTED}/")
     assert firefox.element("#site-header").is_displayed()
     firefox.settle()
-    assert firefox.banner() is None
+    assert firefox.no_banner()
 
     firefox.open_page("options.html")
     firefox.wait_until(lambda: firefox.element("#paused").is_selected(), message="options to show pause")
     firefox.element("#paused").click()
     firefox.wait_until(lambda: firefox.storage("paused").get("paused") is False, message="unpaused stored")
+    firefox.wait_until(lambda: banner_registration(firefox) is not None, message="the banner's script registered again")
     firefox.open(f"http://{LISTED}/")
     firefox.wait_for_banner()
 

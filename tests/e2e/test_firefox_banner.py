@@ -10,8 +10,12 @@ import pytest
 
 from tests.e2e.entries import IDN, LISTED, SHOP_TEST
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
+from tests.e2e.sites import page_html
 
 pytestmark = pytest.mark.e2e
+
+# Run by the page's parser at the top of <head>: did the banner's frame land first?
+FRAME_PROBE = "window.caveatFrameAtParse = !!document.querySelector('[data-caveat-banner]');"
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +36,8 @@ def firefox(build_extension, caveat_server, site_server, tmp_path_factory):
 ])
 def test_banner_on_listed_host(firefox, host, domain):
     firefox.open(f"http://{host}/")
-    assert firefox.browser.banner_count() == 1
+    firefox.wait_for_banner()
+    assert firefox.browser.banner_host_count() == 1
     assert firefox.banner_domain() == domain
     assert firefox.browser.banner_is_displayed()
 
@@ -40,7 +45,7 @@ def test_banner_on_listed_host(firefox, host, domain):
 def test_banner_on_idn_typed_in_unicode(firefox):
     firefox.open("http://mp3-spärks.example/")
     assert firefox.client.execute_script("return location.hostname") == IDN
-    assert firefox.banner_domain() == IDN
+    assert firefox.wait_for_banner()["data-caveat-domain"] == IDN
 
 
 @pytest.mark.parametrize("host", [
@@ -57,7 +62,7 @@ def test_no_banner_on_unlisted_host(firefox, host):
     # landed at document_start, long before the load event.
     assert firefox.element("#site-header").is_displayed()
     firefox.settle()
-    assert firefox.banner() is None
+    assert firefox.no_banner()
 
 
 def test_no_content_script_on_unlisted_pages(firefox):
@@ -112,6 +117,33 @@ def test_banner_before_the_page_finishes_loading(firefox):
     seen = firefox.wait_until(lambda: (lambda s: s if s and s["banner"] else None)(page_state()),
                               message="the banner")
     assert seen["state"] == "loading", "the banner should land before the page finished"
+
+
+def test_banner_frame_is_there_before_the_page_is_parsed(firefox, site_server):
+    """The frame is drawn at document_start, without waiting for the background:
+    the page's first script already finds it; the entry fills it in later."""
+    site_server.set_page("/frame-probe", page_html(LISTED, "frame probe", FRAME_PROBE))
+    firefox.open(f"http://{LISTED}/frame-probe")
+    assert firefox.wait_for_banner()["data-caveat-domain"] == LISTED
+    assert firefox.browser.page_script("return window.wrappedJSObject.caveatFrameAtParse;") is True
+    assert "the legality of AllOfMP3 is disputed" in firefox.banner_text()
+
+
+def test_a_frame_where_no_warning_is_due_goes_away(firefox, site_server):
+    """Should the script run where the background has no warning (a page loading
+    while the registration changes), the frame it drew is removed."""
+    host = "unlisted-probe.example"
+    firefox.extension_api(
+        "await browser.scripting.registerContentScripts(toPage([{id: 'test-unlisted', js: ['banner.js'],"
+        " matches: [args[0]], runAt: 'document_start', persistAcrossSessions: false}]));", f"*://{host}/*")
+    try:
+        site_server.set_page("/frame-probe", page_html(host, "frame probe", FRAME_PROBE), host=host)
+        firefox.open(f"http://{host}/frame-probe")
+        assert firefox.browser.page_script("return window.wrappedJSObject.caveatFrameAtParse;") is True
+        firefox.wait_until(firefox.no_banner, message="the frame to go")
+        assert firefox.client.execute_script("return getComputedStyle(document.documentElement).marginTop;") == "0px"
+    finally:
+        firefox.extension_api("await browser.scripting.unregisterContentScripts({ids: ['test-unlisted']});")
 
 
 def test_page_is_pushed_down_not_hidden(firefox):

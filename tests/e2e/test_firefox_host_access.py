@@ -69,7 +69,7 @@ def assert_no_banner_but_badge(firefox: CaveatFirefox) -> None:
     firefox.open(f"http://{LISTED}/")
     assert firefox.element("#site-header").is_displayed()
     firefox.settle()
-    assert firefox.banner() is None
+    assert firefox.no_banner()
     assert firefox.wait_until(lambda: badge_on_listed_tab(firefox) == "!", message="the badge") is True
 
 

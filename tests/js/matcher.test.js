@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { buildIndex, matchPatterns } from "../../extension/lib/matcher.js";
+import { buildIndex, excludePatterns, matchPatterns } from "../../extension/lib/matcher.js";
 import { siteKey } from "../../extension/lib/hosts.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../vectors/matching.json", import.meta.url), "utf8"));
@@ -59,4 +59,30 @@ test("match patterns cover the domain and, when asked, its subdomains", () => {
 test("include_subdomains defaults to true", () => {
   assert.equal(buildIndex([{ domain: "allofmp3.example" }]).match("www.allofmp3.example")?.domain, "allofmp3.example");
   assert.deepEqual(matchPatterns([{ domain: "a.example" }]), ["*://*.a.example/*", "*://a.example/*"]);
+});
+
+test("trusted sites become exclude patterns for every host of that site", () => {
+  assert.deepEqual(excludePatterns(["allofmp3.example", "shop.mp3-store.example"]), [
+    "*://allofmp3.example/*",
+    "*://shop.mp3-store.example/*",
+    "*://www.allofmp3.example/*",
+    "*://www.shop.mp3-store.example/*",
+  ]);
+  // Each pattern's hosts have exactly the trusted site key.
+  for (const key of ["allofmp3.example", "www.example", "xn--mp3-sprks-v2a.example"]) {
+    for (const pattern of excludePatterns([key])) {
+      assert.equal(siteKey(pattern.slice("*://".length, -"/*".length)), key, pattern);
+    }
+  }
+});
+
+test("a single-label www site is excluded only as itself", () => {
+  // siteKey keeps "www.example" whole, so "www.www.example" is that site and "example" another.
+  assert.deepEqual(excludePatterns(["www.example"]), ["*://www.example/*", "*://www.www.example/*"]);
+  assert.deepEqual(excludePatterns(["localhost"]), ["*://localhost/*"]);
+});
+
+test("keys no match pattern can name are left out, never passed to the browser", () => {
+  assert.deepEqual(excludePatterns(["[::1]", "a b.example", "*.example", "x.example:8080", "", 42, null, "-x.example"]), []);
+  assert.deepEqual(excludePatterns(undefined), []);
 });
