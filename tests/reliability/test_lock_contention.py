@@ -28,9 +28,9 @@ def app_config(tmp_path):
 
 @pytest.fixture
 def other_writer(app, tmp_path):
-    """A second connection holding the write lock, as a long import would; release with .rollback()."""
+    """A second connection; ``.execute("BEGIN IMMEDIATE")`` takes the write lock as a long
+    import would, ``.rollback()`` releases it."""
     connection = sqlite3.connect(tmp_path / "caveat.db", isolation_level=None, timeout=0)
-    connection.execute("BEGIN IMMEDIATE")
     yield connection
     if connection.in_transaction:
         connection.rollback()
@@ -46,9 +46,10 @@ def assert_busy(response) -> None:
 
 
 def test_writes_during_a_long_write_are_503_not_500(client, auth, make_entry, storage, other_writer):
-    client.put("/api/v1/warnings/kept.example", json=make_entry(domain="kept.example"), headers=auth)
+    assert client.put("/api/v1/warnings/kept.example", json=make_entry(domain="kept.example"),
+                      headers=auth).status_code == 201
     version = storage.version()
-    other_writer.execute("SELECT 1")  # the lock is held from here on
+    other_writer.execute("BEGIN IMMEDIATE")  # the lock is held from here on
 
     assert_busy(client.put("/api/v1/warnings/allofmp3.example", json=make_entry(), headers=auth))
     assert_busy(client.delete("/api/v1/warnings/kept.example", headers=auth))
