@@ -8,6 +8,7 @@ without details.
 from __future__ import annotations
 
 from flask import Flask, jsonify
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 # Machine-readable codes for Flask/werkzeug's own HTTP errors.
@@ -75,6 +76,17 @@ def register_error_handlers(app: Flask) -> None:
             headers["Allow"] = ", ".join(sorted(exc.valid_methods))
         message = HTTP_MESSAGES.get(status) or exc.description or exc.name
         return error_response(status, HTTP_CODES.get(status, "http_error"), message, headers=headers)
+
+    @app.errorhandler(OperationalError)
+    def _database_error(exc: OperationalError):
+        # SQLite: another writer (a long import, another worker) held the
+        # write lock past the busy timeout. Nothing was written; the caller
+        # may retry. Anything else is a real failure.
+        if "database is locked" in str(exc.orig):
+            app.logger.warning("database busy: %s", exc.orig)
+            return error_response(503, "busy", "the list is being changed by another writer; try again shortly",
+                                  headers={"Retry-After": "1"})
+        return _unhandled(exc)
 
     @app.errorhandler(Exception)
     def _unhandled(exc: Exception):
