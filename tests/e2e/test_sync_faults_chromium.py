@@ -18,7 +18,9 @@ Faults: server down (closed port), connection reset, HTTP 500, an answer
 slower than the extension's timeout (FETCH_TIMEOUT_MS, read from
 extension/background/fetching.js), a body cut short, invalid JSON, valid JSON
 of the wrong shape (list and delta), an empty list, an older version (list
-and delta), and a 50 MB answer with and without Content-Length.
+and delta), a body that claims gzip and is not, a redirect loop, a redirect
+to a data: URL carrying a newer list, and a 50 MB answer with and without
+Content-Length.
 """
 
 from __future__ import annotations
@@ -147,6 +149,20 @@ class FaultServer:
             handler.wfile.flush()
             handler.close_connection = True
             handler.connection.shutdown(socket.SHUT_RDWR)
+            return None
+        if mode == "bad_gzip":  # says gzip, is not
+            return self.send(handler, 200, b"\x1f\x8b\x08\x00garbage-not-deflate" * 10, {"Content-Encoding": "gzip"})
+        if mode == "redirect_loop":
+            handler.send_response(302)
+            handler.send_header("Location", handler.path)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return None
+        if mode == "redirect_data":
+            handler.send_response(302)
+            handler.send_header("Location", "data:application/json," + json.dumps(self.document(version=self.version + 1)))
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
             return None
         if mode == "huge":
             return self.send_huge(handler, declare_length=True)
@@ -278,6 +294,9 @@ FAULTS = {
     "older version": ("older", "invalid_list"),
     "delta of the wrong shape": ("delta_wrong_shape", "invalid_list"),
     "delta to an older version": ("delta_older", "invalid_list"),
+    "gzip that is not gzip": ("bad_gzip", "network"),
+    "redirect loop": ("redirect_loop", "network"),
+    "redirect to a data: URL": ("redirect_data", "network"),
     "50 MB with Content-Length": ("huge", "too_large"),
     "50 MB streamed": ("huge_chunked", "too_large"),
     "slower than the timeout": ("slow", "timeout"),
