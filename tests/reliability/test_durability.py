@@ -31,9 +31,9 @@ Several rounds (kill, restart, check, write again) on the same database:
 two in ``make test``, ``CAVEAT_RELIABILITY_ROUNDS`` in ``make reliability``.
 
 What this does not show: durability across power loss. The server runs
-SQLite in WAL mode with ``synchronous=NORMAL``: a commit survives the
-process dying (the WAL is in the OS page cache), but the last commits before
-an OS crash or power cut can roll back. See docs/reliability.md.
+SQLite in WAL mode with ``synchronous=FULL``: a commit is on disk before
+the 2xx is sent, so it also survives an OS crash or power cut; this test
+kills the process only (no power cut here). See docs/reliability.md.
 """
 
 from __future__ import annotations
