@@ -308,8 +308,8 @@ def main(argv=None) -> int:
         "profiles": {
             "none": "no extension",
             "small": f"extension as built, {small_entries} entries",
-            "big": f"extension as built, {big_total} entries",
-            "big_unlimited": f"extension, {big_total} entries, manifest + unlimitedStorage (bench copy)",
+            "big": f"extension as built, {big_total:,} entries",
+            "big_unlimited": f"extension, {big_total:,} entries, manifest + unlimitedStorage (bench copy)",
         },
         "page_loads": loads_summary,
         "ratio_load_over_none": {name: ratio(loads_summary[name]["load_median_ms"], none_ms)

@@ -39,7 +39,7 @@ def machine(docs: dict) -> str:
                       if "load_average_1m_at_start" in doc["machine"])
     return (f"Machine: {m['cpu_model']}, {m['cores']} cores, {m['memory_mb']:,} MB, kernel {m['kernel']}, "
             f"{m['os']}; Python {m['python']}, node {m['node']}, {m['chromium']}, {m['nginx']}, "
-            f"{(m['wrk'] or '').split(' Copyright')[0]}. Run from {dates[0]} to {dates[-1]}. "
+            f"{(m['wrk'] or '').split(' Copyright')[0]}. Scripts finished between {dates[0]} and {dates[-1]}. "
             f"1-minute load average when each script started (other engineers' work shared the 2 cores): {loads}.")
 
 
@@ -136,11 +136,13 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     docs = load(args.results)
     print(machine(docs) + "\n")
+    titles = {"matcher": "1. Matcher", "server": "2. Server", "extension": "3. Extension in Chromium",
+              "transfer": "4. List transfer", "build": "5. Build"}
     for name, render in (("matcher", matcher), ("server", server), ("extension", extension),
                          ("transfer", transfer), ("build", build)):
         if name in docs:
-            print(f"### {name}\n\n{render(docs[name])}\n")
-    print("### furthest from the ceiling\n")
+            print(f"### {titles[name]}\n\n{render(docs[name])}\n")
+    print("### Furthest from the ceiling\n")
     for gap, what in furthest_from_ceiling(docs)[:5]:
         print(f"- {gap:.3g}× short: {what}")
     return 0
