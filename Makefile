@@ -1,6 +1,6 @@
 # Caveat: two commands for a fresh machine.
 #   make run   set up, build the extension, start the lookup server on the bundled list
-#   make test  set up everything the tests need (Python, browsers, npm tools), run every test
+#   make test  set up everything the tests need (Python, browsers, nginx, wrk, npm tools), run every test
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test setup setup-test browsers node-tools build bench reliability clean
+.PHONY: run test setup setup-test system-packages node-tools build bench reliability clean
 
 # Runtime install only: what a self-hoster needs to serve the list and build the extension.
 $(VENV)/.runtime: pyproject.toml
@@ -27,11 +27,11 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 setup: $(VENV)/.runtime
-setup-test: $(VENV)/.test node_modules/.installed browsers
+setup-test: $(VENV)/.test node_modules/.installed system-packages
 
-# Debian's Chromium and Firefox ESR (Playwright's own browser download is not used).
-browsers:
-	@scripts/ensure-browsers.sh
+# Debian's Chromium, Firefox ESR, nginx and wrk (Playwright's own browser download is not used).
+system-packages:
+	@scripts/ensure-system-packages.sh
 
 build: setup
 	$(BIN)/python build.py

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need, when missing:
+# - chromium and firefox-esr: the end-to-end tests drive these binaries
+#   (Playwright's browser download is not reachable from these machines);
+# - firefox-esr-l10n-de: the localized-banner test runs Firefox in German;
+# - nginx and wrk: the benchmarks' smoke test (nginx is the static-file
+#   ceiling, wrk the load generator).
+set -euo pipefail
+
+need=()
+[ -x /usr/lib/chromium/chromium ] || need+=(chromium)
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
+dpkg-query -W -f='${Status}' firefox-esr-l10n-de 2>/dev/null | grep -q "ok installed" || need+=(firefox-esr-l10n-de)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v wrk >/dev/null || need+=(wrk)
+[ ${#need[@]} -eq 0 ] && { echo "system packages: chromium, firefox-esr (+de), nginx, wrk present"; exit 0; }
+
+echo "system packages: installing ${need[*]} with apt-get"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "system packages: need root or sudo to install ${need[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+[ -x /usr/lib/chromium/chromium ] && [ -x /usr/bin/firefox-esr ] && [ -x /usr/sbin/nginx ] && command -v wrk >/dev/null || { echo "system packages: install failed" >&2; exit 1; }
+echo "system packages: installed ${need[*]}"
