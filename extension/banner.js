@@ -247,12 +247,19 @@
     return modals.length ? modals[modals.length - 1] : document.documentElement;
   }
 
-  /** Puts the banner in its home and in the top layer when the browser has one. */
+  /**
+   * Puts the banner in its home and, once filled in, in the top layer when the
+   * browser has one. The unfilled frame stays out of the top layer: there it
+   * crashed Chromium's renderer (every time) on a page that kept setting
+   * `content-visibility: hidden` on it; it needs no more than its z-index
+   * while the page is still being parsed.
+   */
   function place(host) {
     const home = homeFor();
     if (!home) return;
     if (host.parentNode !== home || home.firstChild !== host) home.prepend(host);
-    if (SUPPORTS_POPOVER && !host.matches(":popover-open")) {
+    const filled = host.hasAttribute("data-caveat-domain");
+    if (SUPPORTS_POPOVER && filled && !host.matches(":popover-open")) {
       try {
         host.showPopover();
       } catch {
@@ -463,6 +470,8 @@
         pending.replaceWith(bar);
         domain = entry.domain;
         host.setAttribute("data-caveat-domain", domain);
+        // Setting the domain wakes the guard, whose repair puts the banner into
+        // the top layer (and re-observes, should that move it into a dialog).
         attach(); // back, if it had to go while the answer was late
       });
   }
