@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.cases import TOP_LAYER_ATTACKS
 from tests.e2e.chromium import BANNER, BANNER_HOST, ChromiumExtension, banner_nodes, banner_text, click_in_banner, wait_until
 from tests.e2e.entries import LISTED
 from tests.e2e.sites import page_html
@@ -221,18 +222,6 @@ def test_a_report_that_cannot_be_sent_says_so(chromium, page, caveat_server):
     click_in_banner(chromium.ctx, p, "button", "Send report")
     wait_until(lambda: "Thank you. Your report was sent" in banner_text(chromium.ctx, p), message="report confirmation")
     assert any(r["comment"] == "Closed since 2007." for r in caveat_server.reports())
-
-
-TOP_LAYER_ATTACKS = {
-    # A full-page popover opened after the banner (the top layer beats any z-index).
-    "popover": "window.addEventListener('load', () => { const d = document.createElement('div'); d.id = 'cover';"
-               " d.popover = 'manual'; d.style.cssText = 'inset:0;width:100vw;height:100vh;margin:0;border:0;background:#0a0';"
-               " document.body.appendChild(d); d.showPopover(); });",
-    # A full-page modal dialog: everything outside it becomes inert.
-    "modal-dialog": "window.addEventListener('load', () => { const d = document.createElement('dialog'); d.id = 'cover';"
-                    " d.style.cssText = 'inset:0;width:100vw;height:100vh;max-width:none;max-height:none;margin:0;border:0;background:#0a0';"
-                    " document.body.appendChild(d); d.showModal(); });",
-}
 
 
 @pytest.mark.parametrize("attack", list(TOP_LAYER_ATTACKS))

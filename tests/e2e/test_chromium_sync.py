@@ -10,7 +10,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.chromium import BANNER, ChromiumExtension, banner_nodes, banner_text, click_in_banner, wait_until
+from tests.e2e.cases import BROKEN_ANSWERS, PAYLOADS
+from tests.e2e.chromium import BANNER, ChromiumExtension, banner_nodes, banner_text, click_in_banner
 from tests.e2e.entries import LISTED, SHOP_TEST, base_entries, entry, list_document
 
 pytestmark = pytest.mark.e2e
@@ -118,19 +119,6 @@ def test_server_down_keeps_the_list_and_the_popup_says_so(chromium, caveat_serve
     popup.close()
 
 
-BROKEN_ANSWERS = {
-    "not JSON": ((200, "<html>Gateway error</html>"), "the list server did not send a list"),
-    "HTTP 500": ((500, {"error": "boom"}), "the list server answered with HTTP status 500"),
-    "empty list": ((200, list_document([], version=999)), "the list server sent a list that is not valid"),
-    "wrong format": ((200, {**list_document(base_entries(), version=999), "format": 2}), "not valid"),
-    "one bad entry": ((200, list_document(base_entries() + [entry("bad.example", "Bad", status="maybe")], version=999)),
-                      "(bad.example).status: must be one of"),
-    "javascript: source": ((200, list_document([entry("js.example", "JS", sources=[{"title": "x", "url": "javascript:alert(1)"}])], version=999)),
-                           "must be an http or https URL"),
-    "too large": ((200, '{"pad": "' + "a" * (10 * 1024 * 1024 + 10) + '"}'), "the list server sent too much data"),
-}
-
-
 @pytest.mark.parametrize("case", list(BROKEN_ANSWERS))
 def test_broken_server_keeps_the_last_good_list(chromium, site_server, options, case):
     (status, body), message = BROKEN_ANSWERS[case]
@@ -187,14 +175,6 @@ def test_full_list_is_revalidated_with_if_none_match(chromium, site_server, opti
         site_server.clear_api()
         set_server(options, None)
     assert sync_now(options).startswith("The list is up to date")
-
-
-PAYLOADS = {
-    "name": '<img src=x onerror="window.caveatPwned=1">Evil & Co',
-    "summary": "<script>window.caveatPwned=2</script> It sells <b>cheap</b> albums.",
-    "details": "</div><iframe src=javascript:window.caveatPwned=3></iframe>",
-    "title": '"><svg onload="window.caveatPwned=4">',
-}
 
 
 def test_html_in_entries_is_shown_as_text(chromium, site_server, options):

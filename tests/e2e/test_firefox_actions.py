@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from marionette_driver.keys import Keys
 
+from tests.e2e.cases import TOP_LAYER_ATTACKS
 from tests.e2e.entries import LISTED
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 from tests.e2e.sites import page_html
-from tests.e2e.test_chromium_actions import TOP_LAYER_ATTACKS
 
 pytestmark = pytest.mark.e2e
 

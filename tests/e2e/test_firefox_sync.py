@@ -10,9 +10,9 @@ from contextlib import contextmanager
 
 import pytest
 
+from tests.e2e.cases import BROKEN_ANSWERS, PAYLOADS
 from tests.e2e.entries import LISTED, SHOP_TEST, base_entries, entry, list_document
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
-from tests.e2e.test_chromium_sync import BROKEN_ANSWERS, PAYLOADS
 
 pytestmark = pytest.mark.e2e
 

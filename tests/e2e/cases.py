@@ -1,0 +1,41 @@
+"""Cases both browsers' end-to-end tests run: broken answers from a list
+server, HTML payloads in entries, and pages that try to cover the banner
+from the top layer."""
+
+from __future__ import annotations
+
+from tests.e2e.entries import base_entries, entry, list_document
+
+# A list server's broken answer ((status, body)) and the words the options
+# page must show for it.
+BROKEN_ANSWERS = {
+    "not JSON": ((200, "<html>Gateway error</html>"), "the list server did not send a list"),
+    "HTTP 500": ((500, {"error": "boom"}), "the list server answered with HTTP status 500"),
+    "empty list": ((200, list_document([], version=999)), "the list server sent a list that is not valid"),
+    "wrong format": ((200, {**list_document(base_entries(), version=999), "format": 2}), "not valid"),
+    "one bad entry": ((200, list_document(base_entries() + [entry("bad.example", "Bad", status="maybe")], version=999)),
+                      "(bad.example).status: must be one of"),
+    "javascript: source": ((200, list_document([entry("js.example", "JS", sources=[{"title": "x", "url": "javascript:alert(1)"}])], version=999)),
+                           "must be an http or https URL"),
+    "too large": ((200, '{"pad": "' + "a" * (10 * 1024 * 1024 + 10) + '"}'), "the list server sent too much data"),
+}
+
+# Markup in every text field of an entry; it must show as text and run nothing.
+PAYLOADS = {
+    "name": '<img src=x onerror="window.caveatPwned=1">Evil & Co',
+    "summary": "<script>window.caveatPwned=2</script> It sells <b>cheap</b> albums.",
+    "details": "</div><iframe src=javascript:window.caveatPwned=3></iframe>",
+    "title": '"><svg onload="window.caveatPwned=4">',
+}
+
+# Page scripts that open a full-page top-layer element after the banner.
+TOP_LAYER_ATTACKS = {
+    # A full-page popover opened after the banner (the top layer beats any z-index).
+    "popover": "window.addEventListener('load', () => { const d = document.createElement('div'); d.id = 'cover';"
+               " d.popover = 'manual'; d.style.cssText = 'inset:0;width:100vw;height:100vh;margin:0;border:0;background:#0a0';"
+               " document.body.appendChild(d); d.showPopover(); });",
+    # A full-page modal dialog: everything outside it becomes inert.
+    "modal-dialog": "window.addEventListener('load', () => { const d = document.createElement('dialog'); d.id = 'cover';"
+                    " d.style.cssText = 'inset:0;width:100vw;height:100vh;max-width:none;max-height:none;margin:0;border:0;background:#0a0';"
+                    " document.body.appendChild(d); d.showModal(); });",
+}
