@@ -9,6 +9,28 @@ import { applyDelta, ListError, validateListDocument } from "../lib/listdoc.js";
 import { getJson, SyncError } from "./fetching.js";
 import { read, serverUrl, write } from "./store.js";
 
+/**
+ * The sync error for a list storage.local refused. Chrome caps storage.local
+ * at 10 MB (about 20,000-30,000 entries) and rejects the whole set() before
+ * writing any of it: the quota is checked for all keys of the call first, so
+ * a refused write leaves the last good list in place (the e2e test
+ * test_chromium_storage_quota checks this). Other failures pass through.
+ */
+export function listWriteError(err, entryCount) {
+  const message = String(err?.message ?? err);
+  if (err?.name === "QuotaExceededError" || /quota/i.test(message)) return new SyncError("storage_full", String(entryCount));
+  return err;
+}
+
+/** Stores a new list, or throws the SyncError saying why it could not. */
+export async function storeList(values) {
+  try {
+    await write(values);
+  } catch (err) {
+    throw listWriteError(err, values.list.entries.length);
+  }
+}
+
 async function fetchDelta(base, list) {
   const url = `${base}/api/v1/changes?since=${encodeURIComponent(list.version)}`;
   const res = await getJson(url);
@@ -43,7 +65,7 @@ export async function syncOnce() {
     if (!next) ({ list: next, etag: nextEtag } = await fetchFull(base, sameServer ? list : null, sameServer ? etag : null));
     const changed =
       !sameServer || next.version !== list.version || JSON.stringify(next.entries) !== JSON.stringify(list.entries);
-    if (changed) await write({ list: next, etag: nextEtag, listOrigin: base });
+    if (changed) await storeList({ list: next, etag: nextEtag, listOrigin: base });
     else if (nextEtag && nextEtag !== etag) await write({ etag: nextEtag });
     outcome = { lastSync: { at: new Date().toISOString(), ok: true, version: next.version }, changed };
   } catch (err) {

@@ -30,7 +30,7 @@ export function formatDate(isoDate) {
 /** A sync or report error {code, detail} in the person's language. */
 export function describeError(error) {
   if (!error) return "";
-  const known = ["network", "timeout", "too_large", "not_json", "invalid_list", "no_server", "http", "invalid_url", "empty"];
+  const known = ["network", "timeout", "too_large", "not_json", "invalid_list", "no_server", "http", "invalid_url", "empty", "storage_full"];
   const key = known.includes(error.code) ? `error_${error.code}` : "error_unexpected";
   return t(key, [String(error.detail ?? "")]);
 }

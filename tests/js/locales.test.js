@@ -67,7 +67,7 @@ test("keys built at run time exist for every status and error code", () => {
     assert.ok(en[`status_${status}`] && en[`bannerHeadline_${status}`], status);
   }
   for (const unit of ["minute", "hour", "day"]) assert.ok(en[`age_${unit}`], unit);
-  for (const code of ["network", "timeout", "too_large", "not_json", "invalid_list", "no_server", "http", "invalid_url", "empty", "unexpected"]) {
+  for (const code of ["network", "timeout", "too_large", "not_json", "invalid_list", "no_server", "http", "invalid_url", "empty", "storage_full", "unexpected"]) {
     assert.ok(en[`error_${code}`], code);
   }
 });
