@@ -71,6 +71,12 @@ EXCLUDED_DIRS = {"tests", "test", "__tests__", "node_modules", "__pycache__"}
 EXCLUDED_FILE_PATTERNS = ("*.test.js", "*.test.mjs", "*.spec.js", "*.md", "*~", "*.swp", "*.orig", "*.rej",
                           "Thumbs.db", "*.map")
 
+# The extension keeps the list in storage.local, which Chrome caps at 10 MB
+# (10 * 1024 * 1024 bytes, about 20,000-30,000 entries); a bigger snapshot is
+# not stored at install. Past 8 MB the build warns, with room for the rest.
+STORAGE_QUOTA_BYTES = 10 * 1024 * 1024
+LIST_SIZE_WARNING_BYTES = 8 * 1024 * 1024
+
 # Fixed archive metadata, so identical inputs give identical bytes.
 ZIP_EPOCH_FLOOR = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store
 ZIP_FILE_MODE = 0o100644  # regular file, rw-r--r--
@@ -754,6 +760,17 @@ def summary_lines(plan: Plan, *, checked_only: bool) -> list[str]:
     return lines
 
 
+def list_size_warning(plan: Plan) -> str | None:
+    """One line when the bundled snapshot nears the browsers' storage.local quota, else None."""
+    size = max(len(files["data/list.json"]) for files in plan.files.values()) if plan.files else 0
+    if size <= LIST_SIZE_WARNING_BYTES:
+        return None
+    entries = len(plan.list_doc["entries"])
+    return (f"build.py: warning: the bundled list is {size / 1024 / 1024:.1f} MB serialized ({entries} entries); "
+            f"the browsers' storage.local quota is {STORAGE_QUOTA_BYTES // 1024 // 1024} MB (Chrome), "
+            "so the extension may be unable to store it; keep the list to thousands of entries")
+
+
 def _display_path(path: Path) -> str:
     try:
         relative = os.path.relpath(path)
@@ -780,6 +797,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"build.py: error: cannot write output: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    warning = list_size_warning(plan)
+    if warning:
+        print(warning, file=sys.stderr)
     print("\n".join(summary_lines(plan, checked_only=args.check)))
     return EXIT_OK
 

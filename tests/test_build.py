@@ -219,6 +219,31 @@ def test_summary_names_each_package_with_size_and_sha256(ext, list_file, tmp_pat
         assert name in text
 
 
+def many_entries(count: int) -> list[dict]:
+    return [sample_entry(domain=f"store-{i}.example", name=f"Store {i}") for i in range(count)]
+
+
+def test_a_list_over_8_mb_warns_once_on_stderr_and_still_builds(ext, tmp_path, capsys):
+    # About 370 bytes of JSON each: 8 MB is passed at ~22,700 of them.
+    big = write_json(tmp_path / "big.json", sample_list(*many_entries(24_000)))
+    out = tmp_path / "out"
+    assert run(ext, out, "--list", str(big), "--browser", "chrome") == 0
+    snapshot = (out / "chrome" / "data" / "list.json").stat().st_size
+    assert snapshot > build.LIST_SIZE_WARNING_BYTES
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("build.py: warning: the bundled list is ")
+    assert f"{snapshot / 1024 / 1024:.1f} MB" in lines[0] and "24000 entries" in lines[0]
+    assert "10 MB" in lines[0] and "storage.local" in lines[0]
+    assert "Built Caveat" in captured.out
+
+
+def test_a_list_under_8_mb_builds_without_a_warning(ext, list_file, tmp_path, capsys):
+    assert run(ext, tmp_path / "out", "--list", str(list_file), "--check") == 0
+    assert capsys.readouterr().err == ""
+
+
 # --------------------------------------------------------------------------
 # Reproducibility
 # --------------------------------------------------------------------------
