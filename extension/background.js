@@ -13,7 +13,7 @@ import { showBadge } from "./background/badge.js";
 import { postJson, SyncError } from "./background/fetching.js";
 import { registerBanner } from "./background/registration.js";
 import { read, readBundled, remove, serverUrl, trustedSites, write } from "./background/store.js";
-import { storeList, syncOnce } from "./background/sync.js";
+import { failedSync, storeList, syncOnce } from "./background/sync.js";
 
 const SYNC_ALARM = "caveat-sync";
 const SYNC_PERIOD_MINUTES = 6 * 60;
@@ -40,8 +40,7 @@ async function seedFromBundle() {
     // A package without a valid snapshot still works once the first sync
     // lands; meanwhile the popup and options say why nothing is listed.
     console.error("Caveat: bundled list unusable:", err);
-    const error = err instanceof SyncError ? { code: err.code, detail: err.detail } : { code: "unexpected", detail: String(err?.message ?? err) };
-    await write({ lastSync: { at: new Date().toISOString(), ok: false, version: list?.version ?? null, error } });
+    await write({ lastSync: failedSync(err, list) });
   }
   await write({ seededFor: version });
 }

@@ -31,6 +31,17 @@ export async function storeList(values) {
   }
 }
 
+/** The `lastSync` record of a failure, with the code popup and options translate. */
+export function failedSync(err, heldList) {
+  const error =
+    err instanceof SyncError
+      ? { code: err.code, detail: err.detail }
+      : err instanceof ListError
+        ? { code: "invalid_list", detail: err.message }
+        : { code: "unexpected", detail: String(err?.message ?? err) };
+  return { at: new Date().toISOString(), ok: false, version: heldList?.version ?? null, error };
+}
+
 async function fetchDelta(base, list) {
   const url = `${base}/api/v1/changes?since=${encodeURIComponent(list.version)}`;
   const res = await getJson(url);
@@ -69,13 +80,7 @@ export async function syncOnce() {
     else if (nextEtag && nextEtag !== etag) await write({ etag: nextEtag });
     outcome = { lastSync: { at: new Date().toISOString(), ok: true, version: next.version }, changed };
   } catch (err) {
-    const error =
-      err instanceof SyncError
-        ? { code: err.code, detail: err.detail }
-        : err instanceof ListError
-          ? { code: "invalid_list", detail: err.message }
-          : { code: "unexpected", detail: String(err?.message ?? err) };
-    outcome = { lastSync: { at: new Date().toISOString(), ok: false, version: list?.version ?? null, error }, changed: false };
+    outcome = { lastSync: failedSync(err, list), changed: false };
   }
   await write({ lastSync: outcome.lastSync });
   return outcome;

@@ -101,3 +101,20 @@ test("a list too large to store keeps the last good list and says why", async ()
   assert.equal(storage.data.list.entries.length, 3);
   assert.deepEqual(storage.data.lastSync, second.lastSync);
 });
+
+test("failures are recorded with the code the popup translates", async () => {
+  const { ListError } = await import("../../extension/lib/listdoc.js");
+  const { SyncError } = await import("../../extension/background/fetching.js");
+  const held = { version: 7 };
+  const cases = [
+    [new SyncError("storage_full", "35000"), { code: "storage_full", detail: "35000" }],
+    [new ListError(["entries[0].domain: bad"]), { code: "invalid_list", detail: "entries[0].domain: bad" }],
+    [new TypeError("boom"), { code: "unexpected", detail: "boom" }],
+  ];
+  for (const [err, error] of cases) {
+    const record = sync.failedSync(err, held);
+    assert.deepEqual({ ok: record.ok, version: record.version, error: record.error }, { ok: false, version: 7, error });
+    assert.ok(!Number.isNaN(Date.parse(record.at)));
+  }
+  assert.equal(sync.failedSync(new Error("x"), null).version, null);
+});
