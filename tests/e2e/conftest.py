@@ -4,7 +4,10 @@
 - ``caveat_server``: the real Flask app on a temporary SQLite database
   (``caveat_server.CaveatServer``), loaded with ``entries.base_entries()``;
 - ``build_extension``: runs ``build.main`` into a temporary folder and returns
-  the unpacked extension for one browser.
+  the unpacked extension for one browser;
+- ``chromium``: one Chromium per test module with the built extension, synced
+  from ``caveat_server`` (modules that need another setup define their own);
+- ``page``: ``page(url)`` opens a tab in that Chromium and closes it after the test.
 
 Chromium-specific helpers live in ``chromium.py``; Firefox's in
 ``firefox_harness.py``.
@@ -19,6 +22,7 @@ import pytest
 
 import build
 from tests.e2e.caveat_server import CaveatServer
+from tests.e2e.chromium import ChromiumExtension
 from tests.e2e.entries import base_entries, list_document
 from tests.e2e.sites import SiteServer
 
@@ -57,3 +61,26 @@ def build_extension(tmp_path_factory):
         doc = list_doc if list_doc is not None else list_document(base_entries())
         return run_build(browser, tmp_path_factory.mktemp(f"dist-{browser}"), doc, server_url)
     return _build
+
+
+@pytest.fixture(scope="module")
+def chromium(playwright, build_extension, caveat_server, site_server, tmp_path_factory):
+    extension = build_extension("chrome", caveat_server.url)
+    browser = ChromiumExtension(playwright, extension, tmp_path_factory.mktemp("profile"), site_server.port).start()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    pages = []
+
+    def _open(url):
+        p = chromium.open(url)
+        pages.append(p)
+        return p
+
+    yield _open
+    for p in pages:
+        if not p.is_closed():
+            p.close()

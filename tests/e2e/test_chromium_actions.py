@@ -10,36 +10,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.cases import TOP_LAYER_ATTACKS
-from tests.e2e.chromium import BANNER, BANNER_HOST, ChromiumExtension, banner_nodes, banner_text, click_in_banner, wait_until
+from tests.e2e.chromium import BANNER, BANNER_HOST, banner_nodes, banner_text, click_in_banner, wait_until
 from tests.e2e.entries import LISTED
 from tests.e2e.sites import page_html
 
 pytestmark = pytest.mark.e2e
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "banner-chromium.png"
-
-
-@pytest.fixture(scope="module")
-def chromium(playwright, build_extension, caveat_server, site_server, tmp_path_factory):
-    extension = build_extension("chrome", caveat_server.url)
-    browser = ChromiumExtension(playwright, extension, tmp_path_factory.mktemp("profile"), site_server.port).start()
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def page(chromium):
-    pages = []
-
-    def _open(url):
-        p = chromium.open(url)
-        pages.append(p)
-        return p
-
-    yield _open
-    for p in pages:
-        if not p.is_closed():
-            p.close()
 
 
 def banner_registration(chromium) -> dict | None:

@@ -19,28 +19,6 @@ pytestmark = pytest.mark.e2e
 FRAME_PROBE = "window.caveatFrameAtParse = !!document.querySelector('[data-caveat-banner]');"
 
 
-@pytest.fixture(scope="module")
-def chromium(playwright, build_extension, caveat_server, site_server, tmp_path_factory):
-    extension = build_extension("chrome", caveat_server.url)
-    browser = ChromiumExtension(playwright, extension, tmp_path_factory.mktemp("profile"), site_server.port).start()
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def page(chromium):
-    pages = []
-
-    def _open(url):
-        p = chromium.open(url)
-        pages.append(p)
-        return p
-
-    yield _open
-    for p in pages:
-        p.close()
-
-
 @pytest.mark.parametrize("host, domain", [
     (LISTED, LISTED),
     (f"www.{LISTED}", LISTED),

@@ -5,24 +5,15 @@ failed or malformed refresh keeps the last good list and says so."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.cases import BROKEN_ANSWERS, PAYLOADS
-from tests.e2e.chromium import BANNER, ChromiumExtension, banner_nodes, banner_text, click_in_banner
+from tests.e2e.chromium import BANNER, banner_nodes, banner_text, click_in_banner
 from tests.e2e.entries import LISTED, SHOP_TEST, base_entries, entry, list_document
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def chromium(playwright, build_extension, caveat_server, site_server, tmp_path_factory):
-    extension = build_extension("chrome", caveat_server.url)
-    browser = ChromiumExtension(playwright, extension, tmp_path_factory.mktemp("profile"), site_server.port).start()
-    yield browser
-    browser.close()
 
 
 @pytest.fixture

@@ -28,14 +28,6 @@ from tests.e2e.sites import page_html
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def chromium(playwright, build_extension, caveat_server, site_server, tmp_path_factory):
-    extension = build_extension("chrome", caveat_server.url)
-    browser = ChromiumExtension(playwright, extension, tmp_path_factory.mktemp("profile"), site_server.port).start()
-    yield browser
-    browser.close()
-
-
 @pytest.fixture
 def hostile(chromium, site_server):
     """``hostile(name, script, body=None)`` serves a listed page with ``script`` in its <head> and opens it."""
