@@ -25,22 +25,14 @@ from server.entries import (
     validate_entry,
     validate_list_document,
 )
+from tests.conftest import SAMPLE_ENTRY
 
 EXAMPLES = int(os.environ.get("CAVEAT_FUZZ_EXAMPLES", "300"))
 fuzz = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
-VALID = {
-    "domain": "allofmp3.example",
-    "name": "AllOfMP3",
-    "status": "disputed",
-    "summary": "A music store whose licences were disputed by rights holders.",
-    "details": "",
-    "sources": [{"title": "Example source", "url": "https://news.example/allofmp3"}],
-    "related": [],
-    "include_subdomains": True,
-    "reviewed": "2026-11-01",
-}
+# The shared sample entry (tests/conftest.py) is the valid starting point.
+VALID = SAMPLE_ENTRY
 
 # Payloads an attacker (or a careless import) would put in entry text and URLs.
 PAYLOADS = [

@@ -1,8 +1,10 @@
 """Cases both browsers' end-to-end tests run: broken answers from a list
-server, HTML payloads in entries, and pages that try to cover the banner
-from the top layer."""
+server, HTML payloads in entries, pages that try to cover the banner
+from the top layer, and the WCAG contrast arithmetic the banner must pass."""
 
 from __future__ import annotations
+
+import re
 
 from tests.e2e.entries import base_entries, entry, list_document
 
@@ -39,3 +41,19 @@ TOP_LAYER_ATTACKS = {
                     " d.style.cssText = 'inset:0;width:100vw;height:100vh;max-width:none;max-height:none;margin:0;border:0;background:#0a0';"
                     " document.body.appendChild(d); d.showModal(); });",
 }
+
+
+def luminance(css_colour: str) -> float:
+    """WCAG relative luminance of a computed ``rgb(...)``/``rgba(...)`` colour."""
+    r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css_colour)[:3])
+
+    def channel(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio between two computed colours (1 to 21)."""
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

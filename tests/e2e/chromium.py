@@ -9,6 +9,8 @@ import os
 import time
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 CHROMIUM = Path(os.environ.get("CAVEAT_CHROMIUM", "/usr/lib/chromium/chromium"))
 # A banner with its entry filled in; the script draws the empty frame (the
 # host element alone) first, at document_start, and fills it when the
@@ -244,3 +246,16 @@ def wait_until(condition, timeout: float = 10.0, interval: float = 0.1, message:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {message}")
         time.sleep(interval)
+
+
+def banner_domain(chromium, host: str) -> str | None:
+    """Opens ``http://host/`` and returns the filled banner's entry domain, or None."""
+    page = chromium.open(f"http://{host}/")
+    try:
+        expect(page.locator("#site-header")).to_be_visible()
+        banner = page.locator(BANNER)
+        if banner.count() == 0:
+            page.wait_for_timeout(300)
+        return banner.get_attribute("data-caveat-domain") if banner.count() else None
+    finally:
+        page.close()

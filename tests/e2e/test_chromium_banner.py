@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-import re
 from pathlib import Path
 
 from tests.e2e.chromium import BANNER, BANNER_HOST, ChromiumExtension, banner_nodes, banner_styles, banner_text, wait_until
 from tests.e2e.entries import IDN, LISTED, SHOP_TEST
 from tests.e2e.sites import page_html
+from tests.e2e.cases import contrast, luminance
 
 pytestmark = pytest.mark.e2e
 
@@ -173,22 +173,8 @@ def test_popup_describes_the_current_site(chromium, page):
     popup.close()
 
 
-def _luminance(css_colour: str) -> float:
-    r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css_colour)[:3])
-
-    def channel(c):
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def _contrast(fg: str, bg: str) -> float:
-    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_banner_text_has_good_contrast(chromium, scheme):
+def test_banner_text_has_goodcontrast(chromium, scheme):
     """WCAG AA (4.5:1) for the banner's text and buttons, in light and dark mode."""
     p = chromium.ctx.new_page()
     try:
@@ -197,12 +183,12 @@ def test_banner_text_has_good_contrast(chromium, scheme):
         expect(p.locator(BANNER)).to_be_visible()
         [bar] = [s for s in banner_styles(chromium.ctx, p, "div", ["background-color", "color", "border-bottom-color"])
                  if s["background-color"] not in ("rgba(0, 0, 0, 0)", "")]
-        assert _contrast(bar["color"], bar["background-color"]) >= 4.5, bar
-        assert _contrast(bar["border-bottom-color"], bar["background-color"]) >= 3, bar  # the status accent
+        assert contrast(bar["color"], bar["background-color"]) >= 4.5, bar
+        assert contrast(bar["border-bottom-color"], bar["background-color"]) >= 3, bar  # the status accent
         for button in banner_styles(chromium.ctx, p, "button", ["background-color", "color"]):
-            assert _contrast(button["color"], button["background-color"]) >= 4.5, button
+            assert contrast(button["color"], button["background-color"]) >= 4.5, button
         if scheme == "dark":
-            assert _luminance(bar["background-color"]) < 0.1, "dark mode should have a dark banner"
+            assert luminance(bar["background-color"]) < 0.1, "dark mode should have a dark banner"
             shot = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "banner-chromium-dark.png"
             p.set_viewport_size({"width": 1100, "height": 240})
             p.screenshot(path=str(shot))

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.cases import BROKEN_ANSWERS, PAYLOADS
-from tests.e2e.chromium import BANNER, banner_nodes, banner_text, click_in_banner
+from tests.e2e.chromium import BANNER, banner_domain, banner_nodes, banner_text, click_in_banner
 from tests.e2e.entries import LISTED, SHOP_TEST, base_entries, entry, list_document
 
 pytestmark = pytest.mark.e2e
@@ -42,31 +42,19 @@ def set_server(options, url: str | None) -> None:
     expect(options.locator("#server-result")).to_have_text("Saved. The next update uses this server.")
 
 
-def has_banner(chromium, host: str) -> str | None:
-    page = chromium.open(f"http://{host}/")
-    try:
-        expect(page.locator("#site-header")).to_be_visible()
-        banner = page.locator(BANNER)
-        if banner.count() == 0:
-            page.wait_for_timeout(300)
-        return banner.get_attribute("data-caveat-domain") if banner.count() else None
-    finally:
-        page.close()
-
-
 def stored_list(chromium) -> dict:
     return chromium.storage("list")["list"]
 
 
 def test_new_entry_arrives_through_sync_now(chromium, caveat_server, options):
-    assert has_banner(chromium, "newstore.example") is None
+    assert banner_domain(chromium, "newstore.example") is None
     version = caveat_server.put_entry(entry("newstore.example", "New Store"))
     caveat_server.clear_log()
     assert sync_now(options) == f"The list is up to date (version {version})."
     # The bundled snapshot counts versions on another scale: the first sync takes the whole list.
     assert [r.path for r in caveat_server.log()] == ["/api/v1/list"]
-    assert has_banner(chromium, "newstore.example") == "newstore.example"
-    assert has_banner(chromium, f"www.{LISTED}") == LISTED
+    assert banner_domain(chromium, "newstore.example") == "newstore.example"
+    assert banner_domain(chromium, f"www.{LISTED}") == LISTED
     expect(options.locator("#last-sync")).to_contain_text("Last checked with the server")
 
 
@@ -78,8 +66,8 @@ def test_later_changes_arrive_as_a_delta(chromium, caveat_server, options):
     assert sync_now(options) == f"The list is up to date (version {version})."
     log = caveat_server.log()
     assert [(r.path, r.query) for r in log] == [("/api/v1/changes", f"since={held}")]
-    assert has_banner(chromium, "shop.second.example") == "second.example"
-    assert has_banner(chromium, SHOP_TEST) is None
+    assert banner_domain(chromium, "shop.second.example") == "second.example"
+    assert banner_domain(chromium, SHOP_TEST) is None
     scripts = chromium.background("chrome.scripting.getRegisteredContentScripts()")
     assert "*://second.example/*" in scripts[0]["matches"]
     assert f"*://{SHOP_TEST}/*" not in scripts[0]["matches"]
@@ -93,7 +81,7 @@ def test_server_down_keeps_the_list_and_the_popup_says_so(chromium, caveat_serve
         assert result.startswith("The update failed: the list server could not be reached")
         assert result.endswith("The previous list is kept.")
         assert stored_list(chromium) == before
-        assert has_banner(chromium, LISTED) == LISTED
+        assert banner_domain(chromium, LISTED) == LISTED
         popup = chromium.open(chromium.url("popup.html"))
         expect(popup.locator("#sync-error")).to_be_visible()
         expect(popup.locator("#sync-error")).to_contain_text("The last update failed")
@@ -121,7 +109,7 @@ def test_broken_server_keeps_the_last_good_list(chromium, site_server, options, 
         assert result.startswith("The update failed:") and message in result, result
         assert stored_list(chromium) == before
         assert chromium.storage("lastSync")["lastSync"]["ok"] is False
-        assert has_banner(chromium, LISTED) == LISTED
+        assert banner_domain(chromium, LISTED) == LISTED
     finally:
         site_server.clear_api()
         set_server(options, None)

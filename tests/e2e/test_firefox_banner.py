@@ -4,13 +4,13 @@ test_chromium_banner.py case for case."""
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
 from tests.e2e.entries import IDN, LISTED, SHOP_TEST
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 from tests.e2e.sites import page_html
+from tests.e2e.cases import contrast, luminance
 
 pytestmark = pytest.mark.e2e
 
@@ -244,22 +244,8 @@ def test_first_page_after_a_browser_restart_gets_the_banner(firefox):
     assert firefox.wait_for_banner()["data-caveat-domain"] == LISTED
 
 
-def _luminance(css_colour: str) -> float:
-    r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css_colour)[:3])
-
-    def channel(c):
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def _contrast(fg: str, bg: str) -> float:
-    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_banner_text_has_good_contrast(firefox, scheme):
+def test_banner_text_has_goodcontrast(firefox, scheme):
     """WCAG AA (4.5:1) for the banner's text and buttons, in light and dark mode."""
     firefox.browser.set_color_scheme(scheme)
     try:
@@ -269,12 +255,12 @@ def test_banner_text_has_good_contrast(firefox, scheme):
             "return matchMedia(arguments[0]).matches;", script_args=[f"(prefers-color-scheme: {scheme})"])
         [bar] = [s for s in firefox.browser.banner_styles("div", ["background-color", "color", "border-bottom-color"])
                  if s["background-color"] not in ("rgba(0, 0, 0, 0)", "")]
-        assert _contrast(bar["color"], bar["background-color"]) >= 4.5, bar
-        assert _contrast(bar["border-bottom-color"], bar["background-color"]) >= 3, bar  # the status accent
+        assert contrast(bar["color"], bar["background-color"]) >= 4.5, bar
+        assert contrast(bar["border-bottom-color"], bar["background-color"]) >= 3, bar  # the status accent
         for button in firefox.browser.banner_styles("button", ["background-color", "color"]):
-            assert _contrast(button["color"], button["background-color"]) >= 4.5, button
+            assert contrast(button["color"], button["background-color"]) >= 4.5, button
         if scheme == "dark":
-            assert _luminance(bar["background-color"]) < 0.1, "dark mode should have a dark banner"
+            assert luminance(bar["background-color"]) < 0.1, "dark mode should have a dark banner"
     finally:
         firefox.client.clear_pref("layout.css.prefers-color-scheme.content-override")
 

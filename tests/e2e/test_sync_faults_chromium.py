@@ -38,7 +38,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.chromium import BANNER, ChromiumExtension
+from tests.e2e.chromium import ChromiumExtension, banner_domain
 from tests.e2e.entries import LISTED, base_entries, entry, list_document
 
 pytestmark = pytest.mark.e2e
@@ -252,18 +252,6 @@ def sync_now(options, timeout_ms: int = 15_000) -> None:
     result = options.locator("#sync-result")
     expect(result).not_to_have_text("Updating…", timeout=timeout_ms)
     expect(result).not_to_have_text("", timeout=timeout_ms)
-
-
-def banner_domain(chromium, host: str) -> str | None:
-    page = chromium.open(f"http://{host}/")
-    try:
-        expect(page.locator("#site-header")).to_be_visible()
-        banner = page.locator(BANNER)
-        if banner.count() == 0:
-            page.wait_for_timeout(300)
-        return banner.get_attribute("data-caveat-domain") if banner.count() else None
-    finally:
-        page.close()
 
 
 def stored(chromium) -> dict:
