@@ -10,6 +10,7 @@ import { validateListDocument } from "./lib/listdoc.js";
 import { buildIndex } from "./lib/matcher.js";
 import { api } from "./background/api.js";
 import { showBadge } from "./background/badge.js";
+import { ensureBanner } from "./background/fallback.js";
 import { postJson, SyncError } from "./background/fetching.js";
 import { registerBanner } from "./background/registration.js";
 import { read, readBundled, remove, serverUrl, trustedSites, write } from "./background/store.js";
@@ -99,6 +100,12 @@ function warningFor(url) {
 async function refreshBadges() {
   const tabs = await api.tabs.query({});
   await Promise.all(tabs.map((tab) => showBadge(tab.id, warningFor(tab.url))));
+}
+
+/** At browser start: listed tabs already loaded (restored, or opened before the background ran) get their banner. */
+async function bannersForOpenTabs() {
+  const tabs = await api.tabs.query({ status: "complete" });
+  await Promise.all(tabs.filter((tab) => warningFor(tab.url)).map((tab) => ensureBanner(tab.id)));
 }
 
 // One sync at a time: an alarm and a click on "sync now" share the same run.
@@ -242,6 +249,11 @@ api.tabs.onUpdated.addListener((tabId, change, tab) => {
   if (change.url || change.status === "loading") {
     ready.then(() => showBadge(tabId, warningFor(tab.url)));
   }
+  if (change.status === "complete") {
+    ready.then(() => {
+      if (warningFor(tab.url)) return ensureBanner(tabId);
+    });
+  }
 });
 
 api.tabs.onActivated.addListener(({ tabId }) => {
@@ -262,12 +274,12 @@ api.alarms.onAlarm.addListener(async (alarm) => {
 api.runtime.onStartup.addListener(() => {
   // Listening here wakes the background when the browser starts, so the
   // banner's registration is checked (and renewed if the browser dropped
-  // it) before the person's first page, and badges of restored tabs are set.
-  ready.then(refreshBadges);
+  // it) before the person's first page; restored tabs get badges and banners.
+  ready.then(() => Promise.all([refreshBadges(), bannersForOpenTabs()]));
 });
 
 api.runtime.onInstalled.addListener(() => {
   // A new version may bundle a newer list: seedFromBundle (in init) compares
-  // versions; badges of tabs already open are set here.
-  ready.then(refreshBadges);
+  // versions. Tabs already open on listed stores get badges and banners.
+  ready.then(() => Promise.all([refreshBadges(), bannersForOpenTabs()]));
 });

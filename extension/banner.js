@@ -126,6 +126,20 @@
     return api.runtime.sendMessage(message);
   }
 
+  // The background can be unreachable for a moment while the browser starts
+  // ("Receiving end does not exist"): ask again before giving up.
+  const RETRY_DELAYS_MS = [150, 500, 1200];
+  async function sendWithRetry(message) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await send(message);
+      } catch (err) {
+        if (attempt >= RETRY_DELAYS_MS.length) throw err;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+      }
+    }
+  }
+
   /**
    * The banner's frame, drawn before the entry is known: the host element and
    * its closed shadow root holding a neutral bar as tall as the banner, so
@@ -447,7 +461,7 @@
 
     attach();
     const unfilledTimer = setTimeout(detach, UNFILLED_MAX_MS);
-    send({ type: "getWarning" })
+    sendWithRetry({ type: "getWarning" })
       .catch((err) => {
         console.error("Caveat banner:", err);
         return null;

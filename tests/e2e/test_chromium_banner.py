@@ -232,6 +232,25 @@ def test_first_page_after_a_browser_restart_gets_the_banner(playwright, build_ex
         browser.close()
 
 
+def test_banner_comes_even_when_the_browser_dropped_the_registration(chromium, page):
+    """Chromium can miss the registered script (first pages after start-up,
+    restored tabs): the background then injects the banner when the page has
+    loaded, once per document."""
+    saved = chromium.background("chrome.scripting.getRegisteredContentScripts()")
+    chromium.background("chrome.scripting.unregisterContentScripts()")
+    try:
+        p = page(f"http://www.{LISTED}/")
+        expect(p.locator(BANNER)).to_have_attribute("data-caveat-domain", LISTED)
+        p.wait_for_timeout(300)
+        expect(p.locator(BANNER_HOST)).to_have_count(1)  # injected once, not twice
+        q = page("http://unlisted.example/")
+        q.wait_for_timeout(300)
+        expect(q.locator(BANNER_HOST)).to_have_count(0)
+    finally:
+        chromium.sw.evaluate("scripts => chrome.scripting.registerContentScripts(scripts)", saved)
+    assert chromium.background("chrome.scripting.getRegisteredContentScripts()") == saved
+
+
 def test_no_banner_inside_frames(chromium, site_server, page):
     """The banner is for the page a person is on: a listed store framed by another site gets none."""
     site_server.set_page("/framing", f"<!doctype html><html><body><header id='site-header'>Blog</header>"

@@ -146,6 +146,24 @@ def test_a_frame_where_no_warning_is_due_goes_away(firefox, site_server):
         firefox.extension_api("await browser.scripting.unregisterContentScripts({ids: ['test-unlisted']});")
 
 
+def test_banner_comes_even_when_the_registration_is_missing(firefox):
+    """Without the registered script (dropped by the browser, restored tabs),
+    the background injects the banner once the listed page has loaded."""
+    saved = firefox.extension_api("return await browser.scripting.getRegisteredContentScripts();")
+    firefox.extension_api("await browser.scripting.unregisterContentScripts();")
+    try:
+        firefox.open(f"http://www.{LISTED}/")
+        assert firefox.wait_for_banner()["data-caveat-domain"] == LISTED
+        firefox.settle()
+        assert firefox.browser.banner_host_count() == 1  # injected once, not twice
+        firefox.open("http://unlisted.example/")
+        firefox.settle()
+        assert firefox.no_banner()
+    finally:
+        firefox.extension_api("await browser.scripting.registerContentScripts(toPage(args[0]));", saved)
+    assert firefox.extension_api("return await browser.scripting.getRegisteredContentScripts();") == saved
+
+
 def test_page_is_pushed_down_not_hidden(firefox):
     firefox.open(f"http://{LISTED}/")
     firefox.wait_for_banner()
