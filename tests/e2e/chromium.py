@@ -20,11 +20,18 @@ BANNER = "[data-caveat-banner][data-caveat-domain]"
 BANNER_HOST = "[data-caveat-banner]"
 
 
+BROWSER_SERVICES = "".join(f"MAP {pattern} ~NOTFOUND, " for pattern in (
+    "*.googleapis.com", "*.google.com", "*.gvt1.com", "*.gstatic.com", "*.googleusercontent.com"))
+
+
 def chromium_args(extension: Path, site_port: int) -> list[str]:
     return [
         f"--disable-extensions-except={extension}",
         f"--load-extension={extension}",
-        f"--host-resolver-rules=MAP * 127.0.0.1:{site_port}, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+        # Chromium's own services (update checks that --disable-component-update
+        # does not stop) resolve nowhere instead of reaching the site server,
+        # where they would look like traffic from the extension.
+        f"--host-resolver-rules={BROWSER_SERVICES} MAP * 127.0.0.1:{site_port}, EXCLUDE 127.0.0.1, EXCLUDE localhost",
         "--no-sandbox",
         "--disable-background-networking",
         "--disable-component-update",

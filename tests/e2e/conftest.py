@@ -7,7 +7,11 @@
   the unpacked extension for one browser;
 - ``chromium``: one Chromium per test module with the built extension, synced
   from ``caveat_server`` (modules that need another setup define their own);
-- ``page``: ``page(url)`` opens a tab in that Chromium and closes it after the test.
+- ``page``: ``page(url)`` opens a tab in that Chromium and closes it after the test;
+- ``fault_server``: a list server a test switches between healthy and broken
+  (``faults.FaultServer``), one per module;
+- ``firefox``: one Firefox ESR per test module with the built xpi installed
+  through the add-on manager, synced from ``caveat_server``.
 
 Chromium-specific helpers live in ``chromium.py``; Firefox's in
 ``firefox_harness.py``.
@@ -23,6 +27,8 @@ import pytest
 import build
 from tests.e2e.caveat_server import CaveatServer
 from tests.e2e.chromium import ChromiumExtension
+from tests.e2e.faults import FaultServer
+from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 from tests.e2e.entries import base_entries, list_document
 from tests.e2e.sites import SiteServer
 
@@ -84,3 +90,19 @@ def page(chromium):
     for p in pages:
         if not p.is_closed():
             p.close()
+
+
+@pytest.fixture(scope="module")
+def firefox(build_extension, caveat_server, site_server, tmp_path_factory):
+    xpi = packaged_xpi(build_extension("firefox", caveat_server.url))
+    browser = CaveatFirefox(xpi, tmp_path_factory.mktemp("firefox") / "profile", site_server.port).start()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def fault_server():
+    server = FaultServer().start()
+    yield server
+    server.release.set()
+    server.stop()

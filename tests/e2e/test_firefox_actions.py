@@ -10,18 +10,9 @@ from marionette_driver.keys import Keys
 
 from tests.e2e.cases import TOP_LAYER_ATTACKS
 from tests.e2e.entries import LISTED
-from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 from tests.e2e.sites import page_html
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def firefox(build_extension, caveat_server, site_server, tmp_path_factory):
-    xpi = packaged_xpi(build_extension("firefox", caveat_server.url))
-    browser = CaveatFirefox(xpi, tmp_path_factory.mktemp("firefox") / "profile", site_server.port).start()
-    yield browser
-    browser.close()
 
 
 def press(firefox, *keys: str) -> None:

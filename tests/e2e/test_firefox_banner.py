@@ -18,14 +18,6 @@ pytestmark = pytest.mark.e2e
 FRAME_PROBE = "window.caveatFrameAtParse = !!document.querySelector('[data-caveat-banner]');"
 
 
-@pytest.fixture(scope="module")
-def firefox(build_extension, caveat_server, site_server, tmp_path_factory):
-    xpi = packaged_xpi(build_extension("firefox", caveat_server.url))
-    browser = CaveatFirefox(xpi, tmp_path_factory.mktemp("firefox") / "profile", site_server.port).start()
-    yield browser
-    browser.close()
-
-
 @pytest.mark.parametrize("host, domain", [
     (LISTED, LISTED),
     (f"www.{LISTED}", LISTED),

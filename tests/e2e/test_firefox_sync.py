@@ -6,72 +6,14 @@ test_chromium_sync.py case for case."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
 
 from tests.e2e.cases import BROKEN_ANSWERS, PAYLOADS
 from tests.e2e.entries import LISTED, SHOP_TEST, base_entries, entry, list_document
-from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
+from tests.e2e.firefox_harness import CaveatFirefox
+from tests.e2e.firefox_pages import OptionsTab, has_banner, popup_state
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def firefox(build_extension, caveat_server, site_server, tmp_path_factory):
-    xpi = packaged_xpi(build_extension("firefox", caveat_server.url))
-    browser = CaveatFirefox(xpi, tmp_path_factory.mktemp("firefox") / "profile", site_server.port).start()
-    yield browser
-    browser.close()
-
-
-class OptionsTab:
-    """Caveat's options page in a tab of its own, beside the site tab."""
-
-    def __init__(self, firefox: CaveatFirefox):
-        self.firefox = firefox
-        self.handle = firefox.client.open(type="tab")["handle"]
-        with self.front():
-            firefox.client.navigate(firefox.url("options.html"))
-            firefox.wait_until(lambda: firefox.text_of("#list-status"), message="options to render")
-
-    @contextmanager
-    def front(self):
-        self.firefox.client.switch_to_window(self.handle)
-        try:
-            yield self.firefox
-        finally:
-            self.firefox.client.switch_to_window(self.firefox.site_tab)
-
-    def sync_now(self) -> str:
-        """Click "Update the list now" and return the result it shows."""
-        with self.front() as ff:
-            ff.element("#sync-now").click()
-            return ff.wait_until(
-                lambda: (lambda text: text if text and text != "Updating…" else None)(ff.text_of("#sync-result")),
-                timeout=15, message="the sync result")
-
-    def set_server(self, url: str | None) -> None:
-        with self.front() as ff:
-            ff.client.execute_script("document.getElementById('server-result').textContent = '';")
-            if url is None:
-                ff.element("#server-reset").click()
-            else:
-                field = ff.element("#server-url")
-                field.clear()
-                field.send_keys(url)
-                ff.element("#server-save").click()
-            ff.wait_until(lambda: ff.text_of("#server-result") == "Saved. The next update uses this server.",
-                          message="the server saved")
-
-    def text_of(self, css: str) -> str | None:
-        with self.front() as ff:
-            return ff.text_of(css)
-
-    def close(self) -> None:
-        self.firefox.client.switch_to_window(self.handle)
-        self.firefox.client.close()
-        self.firefox.client.switch_to_window(self.firefox.site_tab)
 
 
 @pytest.fixture
@@ -81,30 +23,8 @@ def options(firefox):
     tab.close()
 
 
-def has_banner(firefox: CaveatFirefox, host: str) -> str | None:
-    firefox.open(f"http://{host}/")
-    assert firefox.element("#site-header").is_displayed()
-    if firefox.banner() is None:
-        firefox.settle()
-    return firefox.banner_domain()
-
-
 def stored_list(firefox: CaveatFirefox) -> dict:
     return firefox.storage("list")["list"]
-
-
-def popup_state(firefox: CaveatFirefox) -> dict:
-    """What the real toolbar popup shows over the site tab."""
-    firefox.open_toolbar_popup()
-    try:
-        firefox.wait_until(lambda: firefox.popup_text("#list-version"), message="the popup to render")
-        return {
-            "sync_error": firefox.popup_text("#sync-error"),
-            "list_version": firefox.popup_text("#list-version"),
-            "access_offered": firefox.popup_text("#access") is not None,
-        }
-    finally:
-        firefox.close_toolbar_popup()
 
 
 def test_new_entry_arrives_through_sync_now(firefox, caveat_server, options):

@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.chromium import BANNER, ChromiumExtension, banner_nodes, banner_text, click_in_banner, wait_until
 from tests.e2e.entries import LISTED, base_entries, entry, list_document
+from tests.e2e.hostile import DIALOG_REMOVALS, FULL_SCREEN, HIDING_RULES, REWRITES, SNOOP, STRICT_CSP_PAGE, modal_then
 from tests.e2e.sites import page_html
 
 pytestmark = pytest.mark.e2e
@@ -77,15 +78,6 @@ def assert_visible_and_usable(chromium, page) -> None:
 
 # --- hiding with CSS ---------------------------------------------------------------------------
 
-HIDING_RULES = [
-    "display: none", "visibility: hidden", "opacity: 0", "transform: scale(0)", "transform: translateY(-500px)",
-    "scale: 0", "translate: 0 -500px", "rotate: 90deg", "width: 0; height: 0; overflow: hidden",
-    "clip-path: inset(50%)", "clip: rect(0 0 0 0); position: absolute", "filter: opacity(0)",
-    "mask-image: linear-gradient(transparent, transparent)", "zoom: 0.01", "content-visibility: hidden",
-    "top: -1000px", "z-index: -1", "position: static", "max-height: 0", "font-size: 0", "color: transparent",
-    "pointer-events: none", "mix-blend-mode: screen; background: white",
-]
-
 
 @pytest.mark.parametrize("rule", HIDING_RULES)
 def test_page_css_cannot_hide_the_banner(chromium, hostile, rule):
@@ -136,9 +128,6 @@ def test_a_cover_that_fights_back_does_not_win(chromium, hostile):
     assert_visible_and_usable(chromium, page)
 
 
-FULL_SCREEN = "max-width:none;max-height:none;width:100vw;height:100vh;inset:0;margin:0;border:0;background:#0a0"
-
-
 def test_a_later_popover_cannot_cover_the_banner(chromium, hostile):
     """A popover is drawn in the browser's top layer, above any z-index; the banner is a popover too."""
     page = hostile("popover", f"""window.addEventListener('load', () => {{
@@ -160,32 +149,6 @@ def test_a_modal_dialog_cannot_cover_the_banner(chromium, hostile):
     assert_visible_and_usable(chromium, page)
 
 
-# How a page gets rid of its modal dialog while the banner sits inside it.
-DIALOG_REMOVALS = {
-    "remove": "d.remove();",
-    "close then remove": "d.close(); d.remove();",
-    "empty it": "d.replaceChildren();",
-    "replace the body": "document.body.replaceWith(document.createElement('body'));",
-}
-
-
-def modal_then(action: str) -> str:
-    """A page that opens a full-screen modal dialog, lets the banner move into it, then runs ``action`` on it."""
-    return f"""window.addEventListener('load', () => {{
-        const d = document.createElement('dialog'); d.id = 'cover'; d.style.cssText = '{FULL_SCREEN}';
-        d.textContent = 'Subscribe to our newsletter'; document.body.appendChild(d); d.showModal();
-        const started = Date.now();
-        const poll = setInterval(() => {{
-          if (d.querySelector('[data-caveat-banner]') || Date.now() - started > 3000) {{
-            clearInterval(poll);
-            window.caveatBannerWasInside = !!d.querySelector('[data-caveat-banner]');
-            {action}
-            window.caveatDone = true;
-          }}
-        }}, 20);
-    }});"""
-
-
 @pytest.mark.parametrize("how", list(DIALOG_REMOVALS))
 def test_removing_a_modal_dialog_does_not_take_the_banner_with_it(chromium, hostile, how):
     """The banner moves into a page's open modal dialog (to escape its inertness); a page that
@@ -197,20 +160,6 @@ def test_removing_a_modal_dialog_does_not_take_the_banner_with_it(chromium, host
 
 
 # --- pages that are strict or rewrite themselves -------------------------------------------------
-
-STRICT_CSP_PAGE = ("<!doctype html><html><head><meta charset='utf-8'>"
-                   "<meta http-equiv='Content-Security-Policy' "
-                   "content=\"default-src 'none'; style-src 'none'; img-src 'none'; font-src 'none'\">"
-                   "<title>strict</title></head><body><header id='site-header'>Shop</header>"
-                   "<p>Welcome to the shop</p></body></html>")
-
-REWRITES = {
-    "document.open and write": "document.open(); document.write('<html><body><p>Rewritten</p></body></html>'); document.close();",
-    "replace <html>": "const n = document.createElement('html'); n.innerHTML = '<body><p>Rewritten</p></body>';"
-                      "document.documentElement.replaceWith(n);",
-    "innerHTML of <html>": "document.documentElement.innerHTML = '<body><p>Rewritten</p></body>';",
-}
-
 
 def test_a_strict_content_security_policy_does_not_unstyle_the_banner(chromium, site_server):
     """Many stores forbid inline styles (style-src 'none'); the banner's styles must still apply."""
@@ -259,39 +208,6 @@ def test_a_mutation_flood_neither_hides_the_banner_nor_hangs_the_page(chromium, 
 
 
 # --- reading the banner ------------------------------------------------------------------------
-
-SNOOP = """
-  window.caveatBannerBeforePageScript = !!document.querySelector('[data-caveat-banner]');
-  window.caveatLeaks = [];
-  window.caveatCaptured = [];
-  const realAttach = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (init) {
-    const root = realAttach.call(this, {...init, mode: 'open'});
-    window.caveatCaptured.push(root);
-    return root;
-  };
-  function snoop() {
-    const host = document.querySelector('[data-caveat-banner]');
-    if (!host) return;
-    const texts = {
-      shadowRoot: host.shadowRoot && host.shadowRoot.textContent,
-      innerText: host.innerText, textContent: host.textContent, innerHTML: host.innerHTML,
-      outerHTML: host.outerHTML, htmlInnerText: document.documentElement.innerText,
-      captured: window.caveatCaptured.map((r) => r.textContent).join(' '),
-      openOrClosed: (() => { try { return chrome?.dom?.openOrClosedShadowRoot?.(host)?.textContent; } catch (e) { return null; } })(),
-    };
-    for (const [how, text] of Object.entries(texts)) {
-      if (text && /AllOfMP3|disputed|Dismiss/.test(text)) window.caveatLeaks.push(how);
-    }
-    document.execCommand('selectAll');
-    const selected = String(window.getSelection());
-    if (/AllOfMP3|disputed|Dismiss/.test(selected)) window.caveatLeaks.push('selection');
-    window.getSelection().removeAllRanges();
-  }
-  new MutationObserver(snoop).observe(document, {childList: true, subtree: true});
-  window.addEventListener('load', () => setTimeout(snoop, 200));
-"""
-
 
 def test_the_page_cannot_read_the_banner(chromium, hostile):
     """shadowRoot, text properties, selection, and an attachShadow override installed before the banner exists."""

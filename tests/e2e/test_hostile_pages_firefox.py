@@ -1,4 +1,4 @@
-"""The hostile listed pages of test_hostile_pages_chromium.py, in Firefox ESR
+"""The hostile listed pages of hostile.py (as test_hostile_pages_chromium.py loads them), in Firefox ESR
 (Marionette, the xpi as build.py packages it). Same pages, same checks: the
 banner's host keeps its style, hit-tests on top, and a trusted click on its
 "Details and sources" button works; the page cannot read its text.
@@ -9,9 +9,8 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.entries import LISTED
-from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 from tests.e2e.sites import page_html
-from tests.e2e.test_hostile_pages_chromium import (
+from tests.e2e.hostile import (
     DIALOG_REMOVALS,
     FULL_SCREEN,
     HIDING_RULES,
@@ -22,14 +21,6 @@ from tests.e2e.test_hostile_pages_chromium import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def firefox(build_extension, caveat_server, site_server, tmp_path_factory):
-    xpi = packaged_xpi(build_extension("firefox", caveat_server.url))
-    browser = CaveatFirefox(xpi, tmp_path_factory.mktemp("firefox") / "profile", site_server.port).start()
-    yield browser
-    browser.close()
 
 
 def open_hostile(firefox, site_server, name: str, script: str) -> None:

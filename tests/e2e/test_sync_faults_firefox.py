@@ -11,18 +11,10 @@ import pytest
 
 from tests.e2e.entries import LISTED, entry
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
-from tests.e2e.test_firefox_sync import OptionsTab, has_banner, popup_state
-from tests.e2e.test_sync_faults_chromium import FAULTS, FETCH_TIMEOUT_MS, MARKER, FaultServer
+from tests.e2e.firefox_pages import OptionsTab, has_banner, popup_state
+from tests.e2e.faults import FAULTS, FETCH_TIMEOUT_MS, MARKER
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def fault_server():
-    server = FaultServer().start()
-    yield server
-    server.release.set()
-    server.stop()
 
 
 @pytest.fixture(scope="module")

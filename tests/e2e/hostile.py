@@ -1,0 +1,87 @@
+"""Hostile listed pages both browsers' end-to-end tests load: CSS that
+makes a box vanish, top-layer covers (popover, modal dialog) and the ways a
+page removes its dialog, strict CSP and self-rewriting documents, and a
+page script that tries to read the banner's text."""
+
+from __future__ import annotations
+
+HIDING_RULES = [
+    "display: none", "visibility: hidden", "opacity: 0", "transform: scale(0)", "transform: translateY(-500px)",
+    "scale: 0", "translate: 0 -500px", "rotate: 90deg", "width: 0; height: 0; overflow: hidden",
+    "clip-path: inset(50%)", "clip: rect(0 0 0 0); position: absolute", "filter: opacity(0)",
+    "mask-image: linear-gradient(transparent, transparent)", "zoom: 0.01", "content-visibility: hidden",
+    "top: -1000px", "z-index: -1", "position: static", "max-height: 0", "font-size: 0", "color: transparent",
+    "pointer-events: none", "mix-blend-mode: screen; background: white",
+]
+
+FULL_SCREEN = "max-width:none;max-height:none;width:100vw;height:100vh;inset:0;margin:0;border:0;background:#0a0"
+
+# How a page gets rid of its modal dialog while the banner sits inside it.
+DIALOG_REMOVALS = {
+    "remove": "d.remove();",
+    "close then remove": "d.close(); d.remove();",
+    "empty it": "d.replaceChildren();",
+    "replace the body": "document.body.replaceWith(document.createElement('body'));",
+}
+
+
+def modal_then(action: str) -> str:
+    """A page that opens a full-screen modal dialog, lets the banner move into it, then runs ``action`` on it."""
+    return f"""window.addEventListener('load', () => {{
+        const d = document.createElement('dialog'); d.id = 'cover'; d.style.cssText = '{FULL_SCREEN}';
+        d.textContent = 'Subscribe to our newsletter'; document.body.appendChild(d); d.showModal();
+        const started = Date.now();
+        const poll = setInterval(() => {{
+          if (d.querySelector('[data-caveat-banner]') || Date.now() - started > 3000) {{
+            clearInterval(poll);
+            window.caveatBannerWasInside = !!d.querySelector('[data-caveat-banner]');
+            {action}
+            window.caveatDone = true;
+          }}
+        }}, 20);
+    }});"""
+
+STRICT_CSP_PAGE = ("<!doctype html><html><head><meta charset='utf-8'>"
+                   "<meta http-equiv='Content-Security-Policy' "
+                   "content=\"default-src 'none'; style-src 'none'; img-src 'none'; font-src 'none'\">"
+                   "<title>strict</title></head><body><header id='site-header'>Shop</header>"
+                   "<p>Welcome to the shop</p></body></html>")
+
+REWRITES = {
+    "document.open and write": "document.open(); document.write('<html><body><p>Rewritten</p></body></html>'); document.close();",
+    "replace <html>": "const n = document.createElement('html'); n.innerHTML = '<body><p>Rewritten</p></body>';"
+                      "document.documentElement.replaceWith(n);",
+    "innerHTML of <html>": "document.documentElement.innerHTML = '<body><p>Rewritten</p></body>';",
+}
+
+SNOOP = """
+  window.caveatBannerBeforePageScript = !!document.querySelector('[data-caveat-banner]');
+  window.caveatLeaks = [];
+  window.caveatCaptured = [];
+  const realAttach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = realAttach.call(this, {...init, mode: 'open'});
+    window.caveatCaptured.push(root);
+    return root;
+  };
+  function snoop() {
+    const host = document.querySelector('[data-caveat-banner]');
+    if (!host) return;
+    const texts = {
+      shadowRoot: host.shadowRoot && host.shadowRoot.textContent,
+      innerText: host.innerText, textContent: host.textContent, innerHTML: host.innerHTML,
+      outerHTML: host.outerHTML, htmlInnerText: document.documentElement.innerText,
+      captured: window.caveatCaptured.map((r) => r.textContent).join(' '),
+      openOrClosed: (() => { try { return chrome?.dom?.openOrClosedShadowRoot?.(host)?.textContent; } catch (e) { return null; } })(),
+    };
+    for (const [how, text] of Object.entries(texts)) {
+      if (text && /AllOfMP3|disputed|Dismiss/.test(text)) window.caveatLeaks.push(how);
+    }
+    document.execCommand('selectAll');
+    const selected = String(window.getSelection());
+    if (/AllOfMP3|disputed|Dismiss/.test(selected)) window.caveatLeaks.push('selection');
+    window.getSelection().removeAllRanges();
+  }
+  new MutationObserver(snoop).observe(document, {childList: true, subtree: true});
+  window.addEventListener('load', () => setTimeout(snoop, 200));
+"""
