@@ -80,6 +80,11 @@ const ready = indexReady
   .then(async () => {
     await registerBannerSafely();
     if (!(await api.alarms.get(SYNC_ALARM))) await scheduleSync(1 + Math.random() * 9);
+    // At browser start Chromium can load the first page before it has
+    // restored the registration or started this background, and it does not
+    // replay that page's tab events: sweep the open tabs on every start
+    // (not awaited: a hung tab must not hold up the popup).
+    bannersForOpenTabs().catch((err) => console.error("Caveat: banner sweep failed:", err));
     return true;
   })
   .catch((err) => {
@@ -102,9 +107,9 @@ async function refreshBadges() {
   await Promise.all(tabs.map((tab) => showBadge(tab.id, warningFor(tab.url))));
 }
 
-/** At browser start: listed tabs already loaded (restored, or opened before the background ran) get their banner. */
+/** Listed tabs that loaded while the background was not running get their banner. */
 async function bannersForOpenTabs() {
-  const tabs = await api.tabs.query({ status: "complete" });
+  const tabs = await api.tabs.query({});
   await Promise.all(tabs.filter((tab) => warningFor(tab.url)).map((tab) => ensureBanner(tab.id)));
 }
 
@@ -274,12 +279,14 @@ api.alarms.onAlarm.addListener(async (alarm) => {
 api.runtime.onStartup.addListener(() => {
   // Listening here wakes the background when the browser starts, so the
   // banner's registration is checked (and renewed if the browser dropped
-  // it) before the person's first page; restored tabs get badges and banners.
-  ready.then(() => Promise.all([refreshBadges(), bannersForOpenTabs()]));
+  // it) before the person's first page; restored tabs get badges (and
+  // banners, from the start-up sweep).
+  ready.then(refreshBadges);
 });
 
 api.runtime.onInstalled.addListener(() => {
   // A new version may bundle a newer list: seedFromBundle (in init) compares
-  // versions. Tabs already open on listed stores get badges and banners.
-  ready.then(() => Promise.all([refreshBadges(), bannersForOpenTabs()]));
+  // versions. Tabs already open on listed stores get badges (and banners,
+  // from the start-up sweep).
+  ready.then(refreshBadges);
 });

@@ -1,12 +1,34 @@
-"""Cases both browsers' end-to-end tests run: broken answers from a list
-server, HTML payloads in entries, pages that try to cover the banner
-from the top layer, and the WCAG contrast arithmetic the banner must pass."""
+"""Cases both browsers' end-to-end tests run: listed hosts, the pages the
+privacy tests browse, broken answers from a list server, HTML payloads in
+entries, pages that try to cover the banner from the top layer, and the WCAG
+contrast arithmetic the banner must pass."""
 
 from __future__ import annotations
 
 import re
 
-from tests.e2e.entries import base_entries, entry, list_document
+from tests.e2e.entries import IDN, LISTED, SHOP_TEST, base_entries, entry, list_document
+
+# Hosts that get a banner, and the entry domain it names.
+LISTED_HOSTS = [
+    (LISTED, LISTED),
+    (f"www.{LISTED}", LISTED),
+    (f"eu.checkout.{LISTED}", LISTED),
+    (IDN, IDN),
+    (f"www.{IDN}", IDN),
+    (SHOP_TEST, SHOP_TEST),
+]
+
+# Pages the privacy tests browse, listed and not: none of it may reach anyone.
+VISITS = [
+    (LISTED, "/"),
+    (f"www.{LISTED}", "/cart"),
+    (f"eu.{LISTED}", "/checkout?item=42"),
+    (IDN, "/"),
+    ("unlisted.example", "/"),
+    ("another-shop.test", "/basket"),
+    (f"notlisted-{LISTED}", "/"),
+]
 
 # A list server's broken answer ((status, body)) and the words the options
 # page must show for it.

@@ -6,7 +6,6 @@ extension reaches the Caveat server on 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -242,17 +241,6 @@ def click_in_banner(ctx, page, node_name: str, text: str) -> None:
     finally:
         cdp.detach()
     page.mouse.click(x, y)
-
-
-def wait_until(condition, timeout: float = 10.0, interval: float = 0.1, message: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message}")
-        time.sleep(interval)
 
 
 def banner_domain(chromium, host: str) -> str | None:

@@ -26,6 +26,8 @@ from marionette_driver import errors
 from marionette_driver.addons import Addons
 from marionette_driver.marionette import Marionette
 
+from tests.e2e.waiting import wait_until
+
 FIREFOX_BINARY = Path(os.environ.get("CAVEAT_FIREFOX", "/usr/bin/firefox-esr"))
 # A banner with its entry filled in (the frame drawn at document_start gets
 # its domain when the background answers); BANNER_HOST_SELECTOR also finds
@@ -501,14 +503,7 @@ class FirefoxBrowser:
     def wait_until(self, condition, *, timeout: float = 10, interval: float = 0.1,
                    message: str = "condition"):
         """Poll ``condition()`` until it returns something truthy; return that value."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = condition()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"timed out after {timeout}s waiting for {message}")
-            time.sleep(interval)
+        return wait_until(condition, timeout=timeout, interval=interval, message=message)
 
     def set_color_scheme(self, scheme: str) -> None:
         """Make pages see ``prefers-color-scheme: light|dark`` (like a system theme)."""

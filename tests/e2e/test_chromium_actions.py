@@ -10,9 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.cases import TOP_LAYER_ATTACKS
-from tests.e2e.chromium import BANNER, BANNER_HOST, banner_nodes, banner_text, click_in_banner, wait_until
+from tests.e2e.chromium import BANNER, BANNER_HOST, banner_nodes, banner_text, click_in_banner
 from tests.e2e.entries import LISTED
 from tests.e2e.sites import page_html
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 

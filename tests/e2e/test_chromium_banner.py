@@ -8,10 +8,11 @@ from playwright.sync_api import expect
 
 from pathlib import Path
 
-from tests.e2e.chromium import BANNER, BANNER_HOST, ChromiumExtension, banner_nodes, banner_styles, banner_text, wait_until
+from tests.e2e.chromium import BANNER, BANNER_HOST, ChromiumExtension, banner_nodes, banner_styles, banner_text
 from tests.e2e.entries import IDN, LISTED, SHOP_TEST
 from tests.e2e.sites import page_html
-from tests.e2e.cases import contrast, luminance
+from tests.e2e.cases import LISTED_HOSTS, contrast, luminance
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -19,14 +20,7 @@ pytestmark = pytest.mark.e2e
 FRAME_PROBE = "window.caveatFrameAtParse = !!document.querySelector('[data-caveat-banner]');"
 
 
-@pytest.mark.parametrize("host, domain", [
-    (LISTED, LISTED),
-    (f"www.{LISTED}", LISTED),
-    (f"eu.checkout.{LISTED}", LISTED),
-    (IDN, IDN),
-    (f"www.{IDN}", IDN),
-    (SHOP_TEST, SHOP_TEST),
-])
+@pytest.mark.parametrize("host, domain", LISTED_HOSTS)
 def test_banner_on_listed_host(chromium, page, host, domain):
     p = page(f"http://{host}/")
     banner = p.locator(BANNER)
@@ -225,9 +219,25 @@ def test_first_page_after_a_browser_restart_gets_the_banner(playwright, build_ex
     browser = ChromiumExtension(playwright, extension, tmp_path / "profile", site_server.port).start()
     try:
         browser.restart(wait_ready=False)
+        console = []
+        browser.ctx.on("console", lambda message: console.append(message.text))
         p = browser.ctx.new_page()
         p.goto(f"http://www.{LISTED}/")
-        expect(p.locator(BANNER)).to_have_attribute("data-caveat-domain", LISTED)
+        try:
+            expect(p.locator(BANNER)).to_have_attribute("data-caveat-domain", LISTED)
+        except AssertionError as err:
+            # Say what the extension was doing, so a failure can be understood.
+            state = {
+                "frames": p.locator(BANNER_HOST).count(),
+                "ready": browser.background("globalThis.caveatReady"),
+                "scripts": browser.background("chrome.scripting.getRegisteredContentScripts()"),
+                "stored": browser.background("chrome.storage.local.get(null).then(s => ({version: s.list?.version,"
+                                             " entries: s.list?.entries.length, seededFor: s.seededFor}))"),
+                "console": console,
+            }
+            p.reload()
+            state["after reload"] = p.locator(BANNER).count()
+            raise AssertionError(f"no banner on the first page after a restart: {state}") from err
     finally:
         browser.close()
 

@@ -7,21 +7,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.chromium import BANNER, ChromiumExtension, click_in_banner, wait_until
+from tests.e2e.chromium import BANNER, ChromiumExtension, click_in_banner
+from tests.e2e.cases import VISITS
 from tests.e2e.entries import IDN, LISTED
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
-
-VISITS = [
-    (LISTED, "/"),
-    (f"www.{LISTED}", "/cart"),
-    (f"eu.{LISTED}", "/checkout?item=42"),
-    (IDN, "/"),
-    ("unlisted.example", "/"),
-    ("another-shop.test", "/basket"),
-    (f"notlisted-{LISTED}", "/"),
-]
-
 
 @pytest.fixture
 def chromium(playwright, build_extension, caveat_server, site_server, tmp_path):

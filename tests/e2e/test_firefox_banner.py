@@ -10,7 +10,7 @@ import pytest
 from tests.e2e.entries import IDN, LISTED, SHOP_TEST
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 from tests.e2e.sites import page_html
-from tests.e2e.cases import contrast, luminance
+from tests.e2e.cases import LISTED_HOSTS, contrast, luminance
 
 pytestmark = pytest.mark.e2e
 
@@ -18,14 +18,7 @@ pytestmark = pytest.mark.e2e
 FRAME_PROBE = "window.caveatFrameAtParse = !!document.querySelector('[data-caveat-banner]');"
 
 
-@pytest.mark.parametrize("host, domain", [
-    (LISTED, LISTED),
-    (f"www.{LISTED}", LISTED),
-    (f"eu.checkout.{LISTED}", LISTED),
-    (IDN, IDN),
-    (f"www.{IDN}", IDN),
-    (SHOP_TEST, SHOP_TEST),
-])
+@pytest.mark.parametrize("host, domain", LISTED_HOSTS)
 def test_banner_on_listed_host(firefox, host, domain):
     firefox.open(f"http://{host}/")
     firefox.wait_for_banner()

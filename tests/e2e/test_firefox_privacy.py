@@ -8,21 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.cases import VISITS
 from tests.e2e.entries import IDN, LISTED
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 
 pytestmark = pytest.mark.e2e
-
-VISITS = [
-    (LISTED, "/"),
-    (f"www.{LISTED}", "/cart"),
-    (f"eu.{LISTED}", "/checkout?item=42"),
-    (IDN, "/"),
-    ("unlisted.example", "/"),
-    ("another-shop.test", "/basket"),
-    (f"notlisted-{LISTED}", "/"),
-]
-
 
 @pytest.fixture
 def firefox(build_extension, caveat_server, site_server, tmp_path):
