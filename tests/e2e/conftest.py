@@ -23,6 +23,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 import build
 from tests.e2e.caveat_server import CaveatServer
@@ -31,6 +32,11 @@ from tests.e2e.faults import FaultServer
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 from tests.e2e.entries import base_entries, list_document
 from tests.e2e.sites import SiteServer
+
+# Playwright's 5 s default is tight for a browser on a loaded 2-core CI
+# machine; a passing expectation returns as soon as it holds, so only a
+# failure waits the full 10 s.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
