@@ -1,7 +1,8 @@
 """Cases both browsers' end-to-end tests run: listed hosts, the pages the
 privacy tests browse, broken answers from a list server, HTML payloads in
-entries, pages that try to cover the banner from the top layer, and the WCAG
-contrast arithmetic the banner must pass."""
+entries, pages that try to cover the banner from the top layer or take it
+away with their modal dialog, and the WCAG contrast arithmetic the banner
+must pass."""
 
 from __future__ import annotations
 
@@ -29,6 +30,25 @@ VISITS = [
     ("another-shop.test", "/basket"),
     (f"notlisted-{LISTED}", "/"),
 ]
+
+# A page whose modal dialog closes shortly after load, and one that removes
+# its dialog (with ``action``) once the banner has moved into it: either way
+# the banner must end up back in <html>.
+DIALOG_CLOSES = ("window.addEventListener('load', () => { const d = document.createElement('dialog'); d.id = 'modal';"
+                 " d.textContent = 'Sign in'; document.body.appendChild(d); d.showModal();"
+                 " setTimeout(() => { d.close(); window.dialogClosed = true; }, 300); });")
+
+
+def dialog_removed(action: str) -> str:
+    return ("window.addEventListener('load', () => { const d = document.createElement('dialog'); d.textContent = 'Sign in';"
+            " document.body.appendChild(d); d.showModal();"
+            " const poll = setInterval(() => { if (d.querySelector('[data-caveat-banner]')) {"
+            f" clearInterval(poll); {action} window.dialogGone = true; }} }}, 20); }});")
+
+
+# A page-side expression: is the banner's host a child of <html> again?
+BANNER_IN_HTML = "document.querySelector('[data-caveat-banner]')?.parentNode === document.documentElement"
+
 
 # A list server's broken answer ((status, body)) and the words the options
 # page must show for it.

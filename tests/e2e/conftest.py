@@ -5,13 +5,15 @@
   (``caveat_server.CaveatServer``), loaded with ``entries.base_entries()``;
 - ``build_extension``: runs ``build.main`` into a temporary folder and returns
   the unpacked extension for one browser;
+- ``list_server_url``: the server ``chromium`` and ``firefox`` sync from,
+  ``caveat_server`` unless a module overrides it (the sync-fault modules);
 - ``chromium``: one Chromium per test module with the built extension, synced
-  from ``caveat_server`` (modules that need another setup define their own);
+  from ``list_server_url`` (modules that need another setup define their own);
 - ``page``: ``page(url)`` opens a tab in that Chromium and closes it after the test;
 - ``fault_server``: a list server a test switches between healthy and broken
   (``faults.FaultServer``), one per module;
 - ``firefox``: one Firefox ESR per test module with the built xpi installed
-  through the add-on manager, synced from ``caveat_server``.
+  through the add-on manager, synced from ``list_server_url``.
 
 Chromium-specific helpers live in ``chromium.py``; Firefox's in
 ``firefox_harness.py``.
@@ -76,8 +78,15 @@ def build_extension(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium(playwright, build_extension, caveat_server, site_server, tmp_path_factory):
-    extension = build_extension("chrome", caveat_server.url)
+def list_server_url(caveat_server):
+    """The server the module's ``chromium`` and ``firefox`` are built to sync
+    from; a module overrides this fixture to point them at another server."""
+    return caveat_server.url
+
+
+@pytest.fixture(scope="module")
+def chromium(playwright, build_extension, list_server_url, site_server, tmp_path_factory):
+    extension = build_extension("chrome", list_server_url)
     browser = ChromiumExtension(playwright, extension, tmp_path_factory.mktemp("profile"), site_server.port).start()
     yield browser
     browser.close()
@@ -99,8 +108,8 @@ def page(chromium):
 
 
 @pytest.fixture(scope="module")
-def firefox(build_extension, caveat_server, site_server, tmp_path_factory):
-    xpi = packaged_xpi(build_extension("firefox", caveat_server.url))
+def firefox(build_extension, list_server_url, site_server, tmp_path_factory):
+    xpi = packaged_xpi(build_extension("firefox", list_server_url))
     browser = CaveatFirefox(xpi, tmp_path_factory.mktemp("firefox") / "profile", site_server.port).start()
     yield browser
     browser.close()

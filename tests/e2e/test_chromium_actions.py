@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.cases import TOP_LAYER_ATTACKS
+from tests.e2e.cases import BANNER_IN_HTML, DIALOG_CLOSES, TOP_LAYER_ATTACKS, dialog_removed
 from tests.e2e.chromium import BANNER, BANNER_HOST, banner_nodes, banner_text, click_in_banner
 from tests.e2e.entries import LISTED
 from tests.e2e.sites import page_html
@@ -223,14 +223,10 @@ def test_banner_stays_on_top_of_the_page_top_layer(chromium, site_server, page, 
 
 
 def test_banner_returns_to_the_page_when_a_modal_dialog_closes(chromium, site_server, page):
-    script = ("window.addEventListener('load', () => { const d = document.createElement('dialog'); d.id = 'modal';"
-              " d.textContent = 'Sign in'; document.body.appendChild(d); d.showModal();"
-              " setTimeout(() => { d.close(); window.dialogClosed = true; }, 300); });")
-    site_server.set_page("/top-layer/dialog-closes", page_html(LISTED, "dialog", script))
+    site_server.set_page("/top-layer/dialog-closes", page_html(LISTED, "dialog", DIALOG_CLOSES))
     p = page(f"http://{LISTED}/top-layer/dialog-closes")
     wait_until(lambda: p.evaluate("window.dialogClosed === true"), message="the dialog to close")
-    wait_until(lambda: p.evaluate("document.querySelector('[data-caveat-banner]').parentNode === document.documentElement"),
-               message="the banner back in <html>")
+    wait_until(lambda: p.evaluate(BANNER_IN_HTML), message="the banner back in <html>")
     expect(p.locator(BANNER)).to_be_visible()
 
 
@@ -266,13 +262,8 @@ def test_no_suggestion_offered_on_a_listed_store(chromium, page):
 
 @pytest.mark.parametrize("action", ["d.remove();", "d.close(); d.remove();"])
 def test_banner_survives_the_page_removing_its_modal_dialog(chromium, site_server, page, action):
-    script = ("window.addEventListener('load', () => { const d = document.createElement('dialog'); d.textContent = 'Sign in';"
-              " document.body.appendChild(d); d.showModal();"
-              " const poll = setInterval(() => { if (d.querySelector('[data-caveat-banner]')) {"
-              f" clearInterval(poll); {action} window.dialogGone = true; }} }}, 20); }});")
-    site_server.set_page("/top-layer/dialog-removed", page_html(LISTED, "dialog removed", script))
+    site_server.set_page("/top-layer/dialog-removed", page_html(LISTED, "dialog removed", dialog_removed(action)))
     p = page(f"http://{LISTED}/top-layer/dialog-removed")
     wait_until(lambda: p.evaluate("window.dialogGone === true"), message="the page to remove its dialog")
-    wait_until(lambda: p.evaluate("document.querySelector('[data-caveat-banner]')?.parentNode === document.documentElement"),
-               message="the banner back in <html>")
+    wait_until(lambda: p.evaluate(BANNER_IN_HTML), message="the banner back in <html>")
     expect(p.locator(BANNER)).to_be_visible()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from marionette_driver.keys import Keys
 
-from tests.e2e.cases import TOP_LAYER_ATTACKS
+from tests.e2e.cases import BANNER_IN_HTML, DIALOG_CLOSES, TOP_LAYER_ATTACKS, dialog_removed
 from tests.e2e.entries import LISTED
 from tests.e2e.sites import page_html
 
@@ -207,16 +207,12 @@ def test_hostile_page_cannot_cover_the_banner(firefox):
 
 
 def test_banner_returns_to_the_page_when_a_modal_dialog_closes(firefox, site_server):
-    script = ("window.addEventListener('load', () => { const d = document.createElement('dialog'); d.id = 'modal';"
-              " d.textContent = 'Sign in'; document.body.appendChild(d); d.showModal();"
-              " setTimeout(() => { d.close(); window.dialogClosed = true; }, 300); });")
-    site_server.set_page("/top-layer-firefox/dialog-closes", page_html(LISTED, "dialog", script))
+    site_server.set_page("/top-layer-firefox/dialog-closes", page_html(LISTED, "dialog", DIALOG_CLOSES))
     firefox.open(f"http://{LISTED}/top-layer-firefox/dialog-closes")
     firefox.wait_until(lambda: firefox.browser.page_script("return window.wrappedJSObject.dialogClosed === true;"),
                        message="the dialog to close")
-    firefox.wait_until(lambda: firefox.client.execute_script(
-        "const host = document.querySelector('[data-caveat-banner]');"
-        "return !!host && host.parentNode === document.documentElement;"), message="the banner back in <html>")
+    firefox.wait_until(lambda: firefox.client.execute_script(f"return {BANNER_IN_HTML};"),
+                       message="the banner back in <html>")
     assert firefox.browser.banner_is_displayed()
 
 
@@ -274,15 +270,10 @@ def test_banner_stays_on_top_of_the_page_top_layer(firefox, site_server, attack)
 
 @pytest.mark.parametrize("action", ["d.remove();", "d.close(); d.remove();"])
 def test_banner_survives_the_page_removing_its_modal_dialog(firefox, site_server, action):
-    script = ("window.addEventListener('load', () => { const d = document.createElement('dialog'); d.textContent = 'Sign in';"
-              " document.body.appendChild(d); d.showModal();"
-              " const poll = setInterval(() => { if (d.querySelector('[data-caveat-banner]')) {"
-              f" clearInterval(poll); {action} window.dialogGone = true; }} }}, 20); }});")
-    site_server.set_page("/top-layer-firefox/dialog-removed", page_html(LISTED, "dialog removed", script))
+    site_server.set_page("/top-layer-firefox/dialog-removed", page_html(LISTED, "dialog removed", dialog_removed(action)))
     firefox.open(f"http://{LISTED}/top-layer-firefox/dialog-removed")
     firefox.wait_until(lambda: firefox.browser.page_script("return window.wrappedJSObject.dialogGone === true;"),
                        message="the page to remove its dialog")
-    firefox.wait_until(lambda: firefox.client.execute_script(
-        "const host = document.querySelector('[data-caveat-banner]');"
-        "return !!host && host.parentNode === document.documentElement;"), message="the banner back in <html>")
+    firefox.wait_until(lambda: firefox.client.execute_script(f"return {BANNER_IN_HTML};"),
+                       message="the banner back in <html>")
     assert firefox.browser.banner_is_displayed()

@@ -31,21 +31,13 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def hostile(chromium, site_server):
+def hostile(page, site_server):
     """``hostile(name, script, body=None)`` serves a listed page with ``script`` in its <head> and opens it."""
-    pages = []
-
     def _open(name: str, script: str, body: str | None = None):
         path = f"/reliability/{name}"
         site_server.set_page(path, page_html(LISTED, f"hostile {name}", script, body))
-        page = chromium.open(f"http://{LISTED}{path}")
-        pages.append(page)
-        return page
-
-    yield _open
-    for page in pages:
-        if not page.is_closed():
-            page.close()
+        return page(f"http://{LISTED}{path}")
+    return _open
 
 
 HIT_TEST = """() => {
