@@ -1,10 +1,10 @@
-"""Storage: the only module with SQL (SQLAlchemy Core).
+"""Storage: the only module with SQL (SQLAlchemy Core). Tables: server/schema.py.
 
-SQLite is the default (one file, WAL, busy timeout, foreign keys on); the
-queries are plain Core constructs so a PostgreSQL ``DATABASE_URL`` works
-unchanged. Only engine set-up below is dialect-specific.
+Storage takes canonical entries only: validation, normalization and every
+other rule about entries belong to server/maintenance.py, which calls this.
 
-Interface (used by the API, ``caveat`` CLI commands and tests; keep stable)::
+Interface (used by server/maintenance.py, the API's reads, ``caveat`` CLI
+commands and tests; keep stable)::
 
     Storage(url, *, changes_retain=1000, busy_timeout_ms=5000, clock=time.time)
     init_schema()                      create missing tables; idempotent
@@ -14,10 +14,11 @@ Interface (used by the API, ``caveat`` CLI commands and tests; keep stable)::
     snapshot() -> (version, generated, entries)   one consistent read
     get_entry(domain) -> dict | None   canonical entry with created/updated
     all_entries() -> list[dict]        sorted by domain
+    apply(upserts, deletes, actor) -> Applied      one transaction, one version bump;
+                                       says which domains were created, changed, removed
+    apply_changes(upserts, deletes, actor) -> int  the same, returning the version only
     upsert_entry(entry, actor) -> int  new version (unchanged when nothing differs)
     delete_entry(domain, actor) -> int | None      new version, None if not listed
-    apply_changes(upserts, deletes, actor) -> int  one transaction, one version bump;
-                                       no bump when nothing differs
     changes_since(v) -> dict           {"format", "from", "version", "upserted", "removed"};
                                        raises ChangesTooOld when v is outside the retained log
     change_log(domain=None, limit=100) -> list[dict]   newest first
@@ -47,84 +48,20 @@ import json
 import re
 import secrets
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 
-from .domains import normalize_domain
-from .entries import LIST_FORMAT, validate_entry
+from .entries import LIST_FORMAT
+from .schema import change_log, entries, list_state, make_engine, metadata, rate_limits, reports, tokens  # noqa: F401
+from .timestamps import without_timestamps
 
 REPORT_KINDS = ("suggest", "mistake")
 REPORT_STATUSES = ("open", "accepted", "rejected")
 TOKEN_PREFIX = "cvt_"
 _TOKEN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$")
-
-metadata = sa.MetaData()
-
-list_state = sa.Table(
-    "list_state", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("version", sa.Integer, nullable=False),
-    # Oldest version from which changes_since can still answer.
-    sa.Column("log_floor", sa.Integer, nullable=False),
-    # When the current version was made: the list's "generated" time, the
-    # same in every worker so every worker serves the same bytes and ETag.
-    sa.Column("changed_at", sa.String(32), nullable=False),
-)
-
-entries = sa.Table(
-    "entries", metadata,
-    sa.Column("domain", sa.String(253), primary_key=True),
-    # Canonical entry without created/updated, as JSON text.
-    sa.Column("body", sa.Text, nullable=False),
-    sa.Column("created", sa.String(32), nullable=False),
-    sa.Column("updated", sa.String(32), nullable=False),
-)
-
-change_log = sa.Table(
-    "change_log", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("version", sa.Integer, nullable=False, index=True),
-    sa.Column("domain", sa.String(253), nullable=False, index=True),
-    sa.Column("action", sa.String(10), nullable=False),
-    sa.Column("actor", sa.String(200), nullable=False),
-    sa.Column("at", sa.String(32), nullable=False),
-)
-
-tokens = sa.Table(
-    "tokens", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(100), nullable=False, index=True),
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("created", sa.String(32), nullable=False),
-    sa.Column("revoked", sa.String(32), nullable=True),
-)
-
-reports = sa.Table(
-    "reports", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("kind", sa.String(10), nullable=False),
-    sa.Column("domain", sa.String(253), nullable=False, index=True),
-    sa.Column("comment", sa.Text, nullable=False),
-    # A hash of the reporter's address, never the address itself.
-    sa.Column("client", sa.String(64), nullable=False),
-    sa.Column("created", sa.String(32), nullable=False),
-    sa.Column("status", sa.String(10), nullable=False, index=True),
-    sa.Column("reason", sa.Text, nullable=True),
-    sa.Column("decided_by", sa.String(200), nullable=True),
-    sa.Column("decided_at", sa.String(32), nullable=True),
-)
-
-rate_limits = sa.Table(
-    "rate_limits", metadata,
-    sa.Column("key", sa.String(200), primary_key=True),
-    sa.Column("window_start", sa.Integer, nullable=False, index=True),
-    sa.Column("hits", sa.Integer, nullable=False),
-)
-
 
 class StorageError(Exception):
     """Base of the errors storage raises on purpose."""
@@ -141,6 +78,14 @@ class ChangesTooOld(StorageError):
                        "fetch the full list")
         super().__init__(message)
         self.since, self.oldest, self.version = since, oldest, version
+
+
+class AlreadyStored(StorageError):
+    """``apply(..., create_only=True)`` met a domain that is already listed; nothing was written."""
+
+    def __init__(self, domain: str):
+        super().__init__(f"{domain} is already listed")
+        self.domain = domain
 
 
 class ReportNotFound(StorageError, LookupError):
@@ -165,8 +110,19 @@ def _rfc3339(seconds: float) -> str:
 
 def _body(entry: dict) -> str:
     """The stored JSON of an entry: canonical fields, no timestamps, stable text."""
-    content = {k: v for k, v in entry.items() if k not in ("created", "updated")}
-    return json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(without_timestamps(entry), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Applied:
+    """What one list change did. ``stored`` maps each upserted domain to its
+    entry as stored now (with created/updated), changed or not."""
+
+    version: int
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    stored: dict[str, dict] = field(default_factory=dict)
 
 
 def _chunks(items: list, size: int = 500):
@@ -175,47 +131,13 @@ def _chunks(items: list, size: int = 500):
         yield items[start:start + size]
 
 
-def _make_engine(url: str, busy_timeout_ms: int) -> sa.Engine:
-    if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
-
-    database = sa.engine.make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        # Let SQLAlchemy's "begin" event (below) start transactions, so that
-        # writers can take the write lock up front (BEGIN IMMEDIATE) instead
-        # of failing on a read-to-write lock upgrade under concurrency.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        # FULL: a change acknowledged with a 2xx survives a power cut, not only
-        # a killed process. Writes are rare (maintainers), reads never fsync.
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        if connection.get_execution_options().get("caveat_write"):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
-
-    return engine
-
-
 class Storage:
     def __init__(self, url: str, *, changes_retain: int = 1000, busy_timeout_ms: int = 5000,
                  clock=time.time):
         self.url = url
         self.changes_retain = max(1, int(changes_retain))
         self.clock = clock
-        self.engine = _make_engine(url, busy_timeout_ms)
+        self.engine = make_engine(url, busy_timeout_ms)
 
     # --- plumbing ----------------------------------------------------------
 
@@ -294,35 +216,33 @@ class Storage:
     # --- changing the list -------------------------------------------------
 
     def upsert_entry(self, entry: dict, actor: str) -> int:
-        return self.apply_changes([entry], [], actor)
+        return self.apply([entry], [], actor).version
 
     def delete_entry(self, domain: str, actor: str) -> int | None:
-        version, changed = self._apply([], [domain], actor)
-        return version if changed else None
+        applied = self.apply([], [domain], actor)
+        return applied.version if applied.removed else None
 
     def apply_changes(self, upserts: list[dict], deletes: list[str], actor: str) -> int:
-        """Apply upserts and deletes as one list change; returns the list version.
+        """``apply``, returning only the list version."""
+        return self.apply(upserts, deletes, actor).version
 
-        Entries are validated (EntryError); created/updated in them are
-        ignored and set here. Deleting a domain that is not listed is not an
-        error. When nothing actually differs the version stays the same.
+    def apply(self, upserts: list[dict], deletes: list[str], actor: str, *, create_only: bool = False) -> Applied:
+        """Apply canonical upserts and deletes of canonical domains as one list change.
+
+        created/updated in the entries are ignored and set here. Deleting a
+        domain that is not listed is not an error. When nothing actually
+        differs the version stays the same (and nothing is written).
+        ``create_only`` refuses (AlreadyStored) an upsert of a listed domain.
         """
-        return self._apply(upserts, deletes, actor)[0]
-
-    def _apply(self, upserts, deletes, actor) -> tuple[int, list[tuple[str, str]]]:
-        """apply_changes, also returning the (domain, action) pairs that changed."""
         if not actor or not isinstance(actor, str):
             raise ValueError("actor is required (a token name or cli:<user>)")
-        canonical = [validate_entry({k: v for k, v in e.items() if k not in ("created", "updated")})
-                     for e in upserts]
-        upsert_domains = [e["domain"] for e in canonical]
-        delete_domains = [normalize_domain(d) for d in deletes]
+        upsert_domains = [e["domain"] for e in upserts]
         if len(set(upsert_domains)) != len(upsert_domains):
             raise ValueError("the same domain is upserted twice in one change")
-        both = set(upsert_domains) & set(delete_domains)
+        both = set(upsert_domains) & set(deletes)
         if both:
             raise ValueError(f"domains both upserted and deleted: {', '.join(sorted(both))}")
-        delete_domains = sorted(set(delete_domains))
+        delete_domains = sorted(set(deletes))
 
         now = self._now()
         with self._write() as conn:
@@ -334,22 +254,28 @@ class Storage:
                 state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
                 # Batched: one query per chunk of domains, executemany writes,
                 # so a 100,000-entry import is a few hundred statements.
-                existing = self._bodies(conn, upsert_domains + delete_domains)
-                inserts, updates, removed = [], [], []
-                changed: list[tuple[str, str]] = []
-                for entry in canonical:
+                existing = self._rows(conn, upsert_domains + delete_domains)
+                applied = Applied(state.version)
+                inserts, updates, log_rows = [], [], []
+                for entry in upserts:
                     domain, body = entry["domain"], _body(entry)
-                    if domain not in existing:
+                    old = existing.get(domain)
+                    if old is None:
                         inserts.append({"domain": domain, "body": body, "created": now, "updated": now})
-                    elif existing[domain] != body:
+                        applied.created.append(domain)
+                        log_rows.append((domain, "upsert"))
+                        created, updated = now, now
+                    elif create_only:
+                        raise AlreadyStored(domain)
+                    elif old.body != body:
                         updates.append({"b_domain": domain, "b_body": body})
+                        applied.changed.append(domain)
+                        log_rows.append((domain, "upsert"))
+                        created, updated = old.created, now
                     else:
-                        continue
-                    changed.append((domain, "upsert"))
-                for domain in delete_domains:
-                    if domain in existing:
-                        removed.append(domain)
-                        changed.append((domain, "delete"))
+                        created, updated = old.created, old.updated
+                    applied.stored[domain] = {**without_timestamps(entry), "created": created, "updated": updated}
+                applied.removed = [domain for domain in delete_domains if domain in existing]
                 if inserts:
                     conn.execute(entries.insert(), inserts)
                 if updates:
@@ -357,15 +283,17 @@ class Storage:
                         entries.update().where(entries.c.domain == sa.bindparam("b_domain"))
                         .values(body=sa.bindparam("b_body"), updated=now),
                         updates)
-                for chunk in _chunks(removed):
+                for chunk in _chunks(applied.removed):
                     conn.execute(entries.delete().where(entries.c.domain.in_(chunk)))
-                if not changed:
+                log_rows += [(domain, "delete") for domain in applied.removed]
+                if not log_rows:
                     transaction.rollback()
-                    return state.version - 1, []
+                    applied.version = state.version - 1
+                    return applied
                 conn.execute(change_log.insert(), [
                     {"version": state.version, "domain": domain, "action": action,
                      "actor": actor[:200], "at": now}
-                    for domain, action in changed
+                    for domain, action in log_rows
                 ])
                 cutoff = state.version - self.changes_retain
                 if cutoff > state.log_floor:
@@ -373,19 +301,20 @@ class Storage:
                     conn.execute(list_state.update().where(list_state.c.id == 1)
                                  .values(log_floor=cutoff))
                 transaction.commit()
-                return state.version, changed
+                return applied
             except BaseException:
                 if transaction.is_active:
                     transaction.rollback()
                 raise
 
     @staticmethod
-    def _bodies(conn, domains: list[str]) -> dict[str, str]:
-        """Stored body by domain, for those of ``domains`` that are listed."""
-        found: dict[str, str] = {}
+    def _rows(conn, domains: list[str]) -> dict:
+        """Stored (body, created, updated) rows by domain, for those of ``domains`` that are listed."""
+        found = {}
         for chunk in _chunks(domains):
-            rows = conn.execute(sa.select(entries.c.domain, entries.c.body).where(entries.c.domain.in_(chunk)))
-            found.update({row.domain: row.body for row in rows})
+            rows = conn.execute(sa.select(entries.c.domain, entries.c.body, entries.c.created, entries.c.updated)
+                                .where(entries.c.domain.in_(chunk)))
+            found.update({row.domain: row for row in rows})
         return found
 
     def changes_since(self, since: int) -> dict:
@@ -537,3 +466,19 @@ class Storage:
             except IntegrityError:
                 continue  # another worker opened the window first: count again
         return False, 1
+
+
+def init_app(app) -> None:
+    """The app's Storage (``app.extensions["caveat.storage"]``) and its published-list cache.
+
+    No database I/O here: `caveat init` creates the schema, `caveat serve`
+    refuses to start without it, tests call init_schema() in a fixture.
+    """
+    from .published import PublishedCache
+
+    config = app.config
+    storage = Storage(config["DATABASE_URL"], changes_retain=config["CHANGES_RETAIN"],
+                      busy_timeout_ms=config["SQLITE_BUSY_TIMEOUT_MS"])
+    app.extensions["caveat.storage"] = storage
+    app.extensions["caveat.published"] = PublishedCache(storage)
+
