@@ -37,9 +37,7 @@ def os_user(monkeypatch):
 
 
 @pytest.fixture
-def run(app):
-    runner = app.test_cli_runner()
-
+def run(runner):
     def invoke(*args, ok=True):
         result = runner.invoke(cli, list(args), catch_exceptions=False)
         if ok:
