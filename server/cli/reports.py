@@ -56,19 +56,19 @@ def _decide(report_id: int, decision: str, reason: str | None) -> None:
         click.echo(describe(result.next_step))
 
 
-@reports_group.command("accept")
-@click.argument("report_id", metavar="ID", type=int)
-@click.option("--reason", help="Why (recorded with the decision).")
-@clean_errors
-def reports_accept(report_id, reason):
-    """Accept a report, then act on it (the command says what to run next)."""
-    _decide(report_id, "accepted", reason)
+def _decision_command(name: str, decision: str, help_text: str):
+    """``caveat reports accept|reject ID [--reason TEXT]``."""
+
+    @reports_group.command(name, help=help_text)
+    @click.argument("report_id", metavar="ID", type=int)
+    @click.option("--reason", help="Why (recorded with the decision).")
+    @clean_errors
+    def command(report_id, reason):
+        _decide(report_id, decision, reason)
+
+    return command
 
 
-@reports_group.command("reject")
-@click.argument("report_id", metavar="ID", type=int)
-@click.option("--reason", help="Why (recorded with the decision).")
-@clean_errors
-def reports_reject(report_id, reason):
-    """Reject a report, with a reason for the record."""
-    _decide(report_id, "rejected", reason)
+reports_accept = _decision_command(
+    "accept", "accepted", "Accept a report, then act on it (the command says what to run next).")
+reports_reject = _decision_command("reject", "rejected", "Reject a report, with a reason for the record.")
