@@ -12,6 +12,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 
+class StorageError(Exception):
+    """Base of the errors storage raises on purpose."""
+
+
 metadata = sa.MetaData()
 
 list_state = sa.Table(

@@ -1,4 +1,6 @@
-"""Storage: the only module with SQL (SQLAlchemy Core). Tables: server/schema.py.
+"""Storage: the SQL (SQLAlchemy Core). Tables: server/schema.py; the token, report
+and rate-limit queries: server/storage_tokens.py and storage_reports.py (mixins
+of Storage, so this interface stays one object).
 
 Storage takes canonical entries only: validation, normalization and every
 other rule about entries belong to server/maintenance.py, which calls this.
@@ -42,11 +44,7 @@ oldest version a delta can still start from.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import re
-import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -55,17 +53,17 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .entries import LIST_FORMAT
-from .schema import change_log, entries, list_state, make_engine, metadata, rate_limits, reports, tokens  # noqa: F401
+from .schema import StorageError, change_log, entries, list_state, make_engine, metadata  # noqa: F401
+from .storage_reports import (  # noqa: F401  (re-exported: one import place for callers)
+    REPORT_KINDS,
+    REPORT_STATUSES,
+    RateLimits,
+    ReportAlreadyDecided,
+    ReportNotFound,
+    ReportQueries,
+)
+from .storage_tokens import TOKEN_PREFIX, TokenNameError, TokenQueries  # noqa: F401
 from .timestamps import without_timestamps
-
-REPORT_KINDS = ("suggest", "mistake")
-REPORT_STATUSES = ("open", "accepted", "rejected")
-TOKEN_PREFIX = "cvt_"
-_TOKEN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$")
-
-class StorageError(Exception):
-    """Base of the errors storage raises on purpose."""
-
 
 class ChangesTooOld(StorageError):
     """``since`` is outside the retained change log: fetch the whole list."""
@@ -86,22 +84,6 @@ class AlreadyStored(StorageError):
     def __init__(self, domain: str):
         super().__init__(f"{domain} is already listed")
         self.domain = domain
-
-
-class ReportNotFound(StorageError, LookupError):
-    pass
-
-
-class ReportAlreadyDecided(StorageError):
-    pass
-
-
-class TokenNameError(StorageError, ValueError):
-    pass
-
-
-def _hash_token(plaintext: str) -> str:
-    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
 
 
 def _rfc3339(seconds: float) -> str:
@@ -131,7 +113,9 @@ def _chunks(items: list, size: int = 500):
         yield items[start:start + size]
 
 
-class Storage:
+class Storage(TokenQueries, ReportQueries, RateLimits):
+    """The list's queries here; tokens, reports and rate limits in their own modules (mixins)."""
+
     def __init__(self, url: str, *, changes_retain: int = 1000, busy_timeout_ms: int = 5000,
                  clock=time.time):
         self.url = url
@@ -348,125 +332,6 @@ class Storage:
             rows = conn.execute(query.limit(max(0, int(limit)))).all()
         return [{"version": r.version, "domain": r.domain, "action": r.action, "actor": r.actor, "at": r.at}
                 for r in rows]
-
-    # --- maintainer tokens -------------------------------------------------
-
-    def create_token(self, name: str) -> str:
-        """A new token for ``name``; the plaintext is returned once and never stored."""
-        if not isinstance(name, str) or not _TOKEN_NAME.match(name):
-            raise TokenNameError("a token name is 1-100 letters, digits and . _ @ : - (starting with a letter or digit)")
-        plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        with self._write() as conn, conn.begin():
-            active = conn.execute(sa.select(tokens.c.id).where(
-                tokens.c.name == name, tokens.c.revoked.is_(None))).first()
-            if active:
-                raise TokenNameError(f"an active token named {name!r} already exists; revoke it first")
-            conn.execute(tokens.insert().values(
-                name=name, token_hash=_hash_token(plaintext), created=self._now(), revoked=None))
-        return plaintext
-
-    def verify_token(self, plaintext) -> str | None:
-        """The name of the active token ``plaintext``, or None."""
-        if not isinstance(plaintext, str) or not plaintext or len(plaintext) > 200:
-            return None
-        digest = _hash_token(plaintext)
-        with self._read() as conn:
-            row = conn.execute(sa.select(tokens.c.name, tokens.c.token_hash, tokens.c.revoked)
-                               .where(tokens.c.token_hash == digest)).first()
-        # The lookup is by a SHA-256 of a 256-bit secret, which leaks nothing
-        # useful through timing; the final comparison is constant-time anyway.
-        if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked is not None:
-            return None
-        return row.name
-
-    def revoke_token(self, name: str) -> bool:
-        with self._write() as conn, conn.begin():
-            result = conn.execute(tokens.update()
-                                  .where(tokens.c.name == name, tokens.c.revoked.is_(None))
-                                  .values(revoked=self._now()))
-        return result.rowcount > 0
-
-    def list_tokens(self) -> list[dict]:
-        with self._read() as conn:
-            rows = conn.execute(sa.select(tokens.c.name, tokens.c.created, tokens.c.revoked)
-                                .order_by(tokens.c.created, tokens.c.id)).all()
-        return [{"name": r.name, "created": r.created, "revoked": r.revoked} for r in rows]
-
-    # --- reports -----------------------------------------------------------
-
-    def add_report(self, kind: str, domain: str, comment: str, client: str) -> int:
-        if kind not in REPORT_KINDS:
-            raise ValueError(f"kind must be one of {', '.join(REPORT_KINDS)}")
-        with self._write() as conn, conn.begin():
-            result = conn.execute(reports.insert().values(
-                kind=kind, domain=domain, comment=comment or "", client=client[:64],
-                created=self._now(), status="open"))
-            return result.inserted_primary_key[0]
-
-    @staticmethod
-    def _report(row) -> dict:
-        return {"id": row.id, "kind": row.kind, "domain": row.domain, "comment": row.comment,
-                "created": row.created, "status": row.status, "reason": row.reason,
-                "decided_by": row.decided_by, "decided_at": row.decided_at}
-
-    def list_reports(self, status: str | None = None) -> list[dict]:
-        query = sa.select(reports).order_by(reports.c.id)
-        if status is not None:
-            if status not in REPORT_STATUSES:
-                raise ValueError(f"status must be one of {', '.join(REPORT_STATUSES)}")
-            query = query.where(reports.c.status == status)
-        with self._read() as conn:
-            return [self._report(row) for row in conn.execute(query).all()]
-
-    def decide_report(self, report_id: int, decision: str, reason: str, actor: str) -> dict:
-        if decision not in ("accepted", "rejected"):
-            raise ValueError("decision must be accepted or rejected")
-        with self._write() as conn, conn.begin():
-            row = conn.execute(sa.select(reports).where(reports.c.id == report_id)).first()
-            if row is None:
-                raise ReportNotFound(f"no report {report_id}")
-            if row.status != "open":
-                raise ReportAlreadyDecided(f"report {report_id} was already {row.status}")
-            conn.execute(reports.update().where(reports.c.id == report_id).values(
-                status=decision, reason=reason or "", decided_by=actor, decided_at=self._now()))
-            row = conn.execute(sa.select(reports).where(reports.c.id == report_id)).one()
-        return self._report(row)
-
-    # --- rate limiting -----------------------------------------------------
-
-    def check_rate(self, key: str, limit: int, window_seconds: int) -> tuple[bool, int]:
-        """Count one hit for ``key`` in a fixed window shared by every worker.
-
-        Returns (allowed, retry_after): retry_after is the seconds until the
-        window ends (0 when allowed).
-        """
-        now = int(self.clock())
-        window_seconds = max(1, int(window_seconds))
-        for _attempt in range(2):
-            try:
-                with self._write() as conn, conn.begin():
-                    row = conn.execute(sa.select(rate_limits.c.window_start, rate_limits.c.hits)
-                                       .where(rate_limits.c.key == key)).first()
-                    if row is None or row.window_start + window_seconds <= now:
-                        # Expired counters are cleared as new windows open.
-                        conn.execute(rate_limits.delete().where(
-                            rate_limits.c.window_start <= now - window_seconds))
-                        conn.execute(rate_limits.insert().values(key=key, window_start=now, hits=1))
-                        return (limit >= 1, 0 if limit >= 1 else window_seconds)
-                    # Conditional increment: exact even when workers race (PostgreSQL
-                    # read committed re-checks the condition on the locked row).
-                    counted = conn.execute(
-                        rate_limits.update()
-                        .where(rate_limits.c.key == key, rate_limits.c.window_start == row.window_start,
-                               rate_limits.c.hits < limit)
-                        .values(hits=rate_limits.c.hits + 1))
-                    if counted.rowcount:
-                        return True, 0
-                    return False, max(1, row.window_start + window_seconds - now)
-            except IntegrityError:
-                continue  # another worker opened the window first: count again
-        return False, 1
-
 
 def init_app(app) -> None:
     """The app's Storage (``app.extensions["caveat.storage"]``) and its published-list cache.
