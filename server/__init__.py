@@ -1,7 +1,8 @@
 """Caveat lookup server: ``create_app(config=None)`` is the application factory.
 
 Each part sets itself up on the app with ``init_app(app)``: storage and the
-published-list cache, JSON errors, the HTTP API (server/api/).
+published-list cache, JSON errors, the HTTP API (server/api/), the
+``caveat`` commands (server/cli/).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ SECURITY_HEADERS = {
 
 def create_app(config=None) -> Flask:
     """Build the app. ``config`` overrides defaults and ``CAVEAT_*`` variables."""
-    from . import api, errors, storage
+    from . import api, cli, errors, storage
 
     app = api.App(__name__, instance_relative_config=True)
     settings = load_settings(config, instance_path=app.instance_path)
@@ -32,6 +33,7 @@ def create_app(config=None) -> Flask:
     storage.init_app(app)
     errors.init_app(app)
     api.init_app(app)
+    cli.init_app(app)
 
     @app.after_request
     def _security_headers(response):

@@ -47,15 +47,21 @@ def cli():
     """
 
 
-def _add_commands() -> None:
+def _commands() -> list[click.Command]:
     from . import listfiles  # noqa: F401  (adds validate, import, export to the warnings group)
     from .log import log_command
     from .reports import reports_group
     from .token import token_group
     from .warnings import warnings_group
 
-    for command in (init_command, serve_command, warnings_group, token_group, reports_group, log_command):
-        cli.add_command(command)
+    return [init_command, serve_command, warnings_group, token_group, reports_group, log_command]
 
 
-_add_commands()
+def init_app(app) -> None:
+    """The commands on ``app.cli`` too (``flask --app server ...``, ``app.test_cli_runner()``)."""
+    for command in _commands():
+        app.cli.add_command(command)
+
+
+for _command in _commands():
+    cli.add_command(_command)
