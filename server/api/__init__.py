@@ -14,12 +14,14 @@ from flask import Flask
 from .maintainer import maintainer
 from .public import health, public
 
+
 class App(Flask):
     """Flask, routing a CORS preflight (OPTIONS with Access-Control-Request-Method)
     by the method it asks about, when the address has a route for that method.
 
     The view never runs for it: Flask answers OPTIONS itself for every route
-    (provide_automatic_options), after the blueprint's hooks.
+    (provide_automatic_options), after the blueprint's hooks; so a preflight
+    for a maintainer route gets the maintainer blueprint's 401, never CORS.
     """
 
     def create_url_adapter(self, request):
@@ -32,6 +34,7 @@ class App(Flask):
 
 
 def init_app(app: Flask) -> None:
+    """Register the blueprints (CORS is part of the public ones: server/api/public.py)."""
     app.register_blueprint(public)
     app.register_blueprint(health)
     app.register_blueprint(maintainer)
