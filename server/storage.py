@@ -236,60 +236,66 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
                 conn.execute(list_state.update().where(list_state.c.id == 1)
                              .values(version=list_state.c.version + 1, changed_at=now))
                 state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
-                # Batched: one query per chunk of domains, executemany writes,
-                # so a 100,000-entry import is a few hundred statements.
-                existing = self._rows(conn, upsert_domains + delete_domains)
-                applied = Applied(state.version)
-                inserts, updates, log_rows = [], [], []
-                for entry in upserts:
-                    domain, body = entry["domain"], _body(entry)
-                    old = existing.get(domain)
-                    if old is None:
-                        inserts.append({"domain": domain, "body": body, "created": now, "updated": now})
-                        applied.created.append(domain)
-                        log_rows.append((domain, "upsert"))
-                        created, updated = now, now
-                    elif create_only:
-                        raise AlreadyStored(domain)
-                    elif old.body != body:
-                        updates.append({"b_domain": domain, "b_body": body})
-                        applied.changed.append(domain)
-                        log_rows.append((domain, "upsert"))
-                        created, updated = old.created, now
-                    else:
-                        created, updated = old.created, old.updated
-                    applied.stored[domain] = {**without_timestamps(entry), "created": created, "updated": updated}
-                applied.removed = [domain for domain in delete_domains if domain in existing]
-                if inserts:
-                    conn.execute(entries.insert(), inserts)
-                if updates:
-                    conn.execute(
-                        entries.update().where(entries.c.domain == sa.bindparam("b_domain"))
-                        .values(body=sa.bindparam("b_body"), updated=now),
-                        updates)
-                for chunk in _chunks(applied.removed):
-                    conn.execute(entries.delete().where(entries.c.domain.in_(chunk)))
-                log_rows += [(domain, "delete") for domain in applied.removed]
+                applied = self._write_entries(conn, Applied(state.version), upserts, delete_domains, now, create_only)
+                upserted = set(applied.created + applied.changed)
+                log_rows = ([(e["domain"], "upsert") for e in upserts if e["domain"] in upserted]
+                            + [(domain, "delete") for domain in applied.removed])
                 if not log_rows:
                     transaction.rollback()
                     applied.version = state.version - 1
                     return applied
-                conn.execute(change_log.insert(), [
-                    {"version": state.version, "domain": domain, "action": action,
-                     "actor": actor[:200], "at": now}
-                    for domain, action in log_rows
-                ])
-                cutoff = state.version - self.changes_retain
-                if cutoff > state.log_floor:
-                    conn.execute(change_log.delete().where(change_log.c.version <= cutoff))
-                    conn.execute(list_state.update().where(list_state.c.id == 1)
-                                 .values(log_floor=cutoff))
+                self._log(conn, state, log_rows, actor, now)
                 transaction.commit()
                 return applied
             except BaseException:
                 if transaction.is_active:
                     transaction.rollback()
                 raise
+
+    def _write_entries(self, conn, applied: Applied, upserts, delete_domains, now: str, create_only: bool) -> Applied:
+        """Insert, update and delete the entry rows that differ, noting each in ``applied``.
+
+        Batched: one query per chunk of domains, executemany writes, so a
+        100,000-entry import is a few hundred statements.
+        """
+        existing = self._rows(conn, [e["domain"] for e in upserts] + delete_domains)
+        inserts, updates = [], []
+        for entry in upserts:
+            domain, body = entry["domain"], _body(entry)
+            old = existing.get(domain)
+            if old is None:
+                inserts.append({"domain": domain, "body": body, "created": now, "updated": now})
+                applied.created.append(domain)
+                created, updated = now, now
+            elif create_only:
+                raise AlreadyStored(domain)
+            elif old.body != body:
+                updates.append({"b_domain": domain, "b_body": body})
+                applied.changed.append(domain)
+                created, updated = old.created, now
+            else:
+                created, updated = old.created, old.updated
+            applied.stored[domain] = {**without_timestamps(entry), "created": created, "updated": updated}
+        applied.removed = [domain for domain in delete_domains if domain in existing]
+        if inserts:
+            conn.execute(entries.insert(), inserts)
+        if updates:
+            conn.execute(entries.update().where(entries.c.domain == sa.bindparam("b_domain"))
+                         .values(body=sa.bindparam("b_body"), updated=now), updates)
+        for chunk in _chunks(applied.removed):
+            conn.execute(entries.delete().where(entries.c.domain.in_(chunk)))
+        return applied
+
+    def _log(self, conn, state, rows: list[tuple[str, str]], actor: str, now: str) -> None:
+        """One change_log row per changed domain; prune what is older than ``changes_retain`` versions."""
+        conn.execute(change_log.insert(), [
+            {"version": state.version, "domain": domain, "action": action, "actor": actor[:200], "at": now}
+            for domain, action in rows
+        ])
+        cutoff = state.version - self.changes_retain
+        if cutoff > state.log_floor:
+            conn.execute(change_log.delete().where(change_log.c.version <= cutoff))
+            conn.execute(list_state.update().where(list_state.c.id == 1).values(log_floor=cutoff))
 
     @staticmethod
     def _rows(conn, domains: list[str]) -> dict:
