@@ -13,6 +13,8 @@ import json
 
 from .contract import ENTRY_FIELDS, LIST_FIELDS, SOURCE_FIELDS
 
+_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
+
 
 class CanonicalError(ValueError):
     """A value that has no canonical form (a float, an unpaired surrogate, ...)."""
@@ -29,6 +31,8 @@ def _plain(value):
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
+        if abs(value) > _SAFE_INTEGER:  # JavaScript could not write it back
+            raise CanonicalError(f"{value} is too large for a canonical document")
         return value
     if isinstance(value, list):
         return [_plain(item) for item in value]
