@@ -4,7 +4,7 @@ UTF-8 JSON without whitespace, non-ASCII unescaped, keys in the contract's
 field order (a list's, an entry's, a source's; keys the contract does not name
 follow, sorted by code point), entries sorted by domain. The extension's
 ``lib/canonical.js`` gives the same bytes; ``tests/vectors/canonical.json`` is
-run by both. What is signed and what is served is exactly these bytes.
+run by both. GET /api/v1/list serves exactly these bytes.
 """
 
 from __future__ import annotations
@@ -20,55 +20,64 @@ class CanonicalError(ValueError):
     """A value that has no canonical form (a float, an unpaired surrogate, ...)."""
 
 
-def _ordered(mapping: dict, fields) -> dict:
-    known = [key for key in fields if key in mapping]
-    rest = sorted(key for key in mapping if key not in fields)
-    return {key: mapping[key] for key in known + rest}
+def _ordered(mapping: dict, fields) -> list[str]:
+    """The keys of ``mapping``: those in ``fields`` in that order, then the rest by code point."""
+    if len(mapping) <= len(fields) and all(key in fields for key in mapping):
+        return [key for key in fields if key in mapping]  # the common case: no other keys
+    return [key for key in fields if key in mapping] + sorted(key for key in mapping if key not in fields)
 
 
 def _plain(value):
-    """Check a JSON value holds only what both sides serialize alike; order other objects' keys."""
-    if value is None or isinstance(value, (bool, str)):
+    """A JSON value both sides serialize alike; other objects' keys sorted by code point."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
         return value
-    if isinstance(value, int):
+    if kind is int:
         if abs(value) > _SAFE_INTEGER:  # JavaScript could not write it back
             raise CanonicalError(f"{value} is too large for a canonical document")
         return value
-    if isinstance(value, list):
+    if kind is list:
         return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        if not all(isinstance(key, str) for key in value):
+    if kind is dict:
+        if not all(type(key) is str for key in value):
             raise CanonicalError("object keys must be strings")
-        return {key: _plain(item) for key, item in _ordered(value, ()).items()}
-    raise CanonicalError(f"{type(value).__name__} has no canonical form (integers only)")
+        return {key: _plain(value[key]) for key in _ordered(value, ())}
+    raise CanonicalError(f"{kind.__name__} has no canonical form (integers only)")
+
+
+def _object(mapping, fields, special=None) -> dict:
+    """``mapping`` with keys in ``fields`` order; ``special`` serializes some keys' values."""
+    special = special or {}
+    return {key: special[key](mapping[key]) if key in special else _plain(mapping[key])
+            for key in _ordered(mapping, fields)}
+
+
+def _sources(sources):
+    if type(sources) is not list:
+        return _plain(sources)
+    return [_object(s, SOURCE_FIELDS) if type(s) is dict else _plain(s) for s in sources]
 
 
 def _entry(entry):
-    if not isinstance(entry, dict):
-        return _plain(entry)
-    result = {key: _plain(value) for key, value in _ordered(entry, ENTRY_FIELDS).items()}
-    if isinstance(entry.get("sources"), list):
-        result["sources"] = [
-            {key: _plain(value) for key, value in _ordered(source, SOURCE_FIELDS).items()}
-            if isinstance(source, dict) else _plain(source)
-            for source in entry["sources"]
-        ]
-    return result
+    return _object(entry, ENTRY_FIELDS, {"sources": _sources}) if type(entry) is dict else _plain(entry)
 
 
 def _domain_key(entry):
-    domain = entry.get("domain") if isinstance(entry, dict) else None
-    return domain if isinstance(domain, str) else ""
+    domain = entry.get("domain") if type(entry) is dict else None
+    return domain if type(domain) is str else ""
+
+
+def _entries(entries):
+    if type(entries) is not list:
+        return _plain(entries)
+    return [_entry(entry) for entry in sorted(entries, key=_domain_key)]
 
 
 def canonical_document(document: dict) -> dict:
     """``document`` with keys in canonical order and entries sorted by domain."""
-    if not isinstance(document, dict):
+    if type(document) is not dict:
         raise CanonicalError("a list document must be an object")
-    result = {key: _plain(value) for key, value in _ordered(document, LIST_FIELDS).items()}
-    if isinstance(document.get("entries"), list):
-        result["entries"] = [_entry(entry) for entry in sorted(document["entries"], key=_domain_key)]
-    return result
+    return _object(document, LIST_FIELDS, {"entries": _entries})
 
 
 def canonical_bytes(document: dict) -> bytes:

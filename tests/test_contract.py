@@ -6,12 +6,18 @@ The extension's limits module and the limits in openapi.json are generated
 
 import json
 import re
+from datetime import date
 from pathlib import Path
+
+import pytest
 
 from server import contract, domains, settings
 from server.contract import LIMITS, STATUSES
+from server.entries import EntryError, validate_entry
+from tests.conftest import SAMPLE_ENTRY
 
 ROOT = Path(__file__).parent.parent
+TODAY = date(2026, 11, 28)
 
 
 def test_generated_files_are_current():
@@ -76,3 +82,16 @@ def test_api_md_states_the_contract():
     assert f"at most {LIMITS['related']};" in rows["related"]
     assert rows["status"] == ", ".join(f"`{s}`" for s in STATUSES[:-1]) + f" or `{STATUSES[-1]}`"
     assert f"`comment`: optional, at most {LIMITS['report_comment']} characters." in text
+
+
+@pytest.mark.parametrize("field", contract.REQUIRED_FIELDS)
+def test_required_fields_are_the_contracts(field):
+    with pytest.raises(EntryError) as info:
+        validate_entry({k: v for k, v in SAMPLE_ENTRY.items() if k != field}, today=TODAY)
+    assert any(e.startswith(f"{field}:") for e in info.value.errors)
+
+
+def test_defaults_are_the_contracts():
+    defaults = contract.CONTRACT["entry"]["defaults"]
+    result = validate_entry({k: v for k, v in SAMPLE_ENTRY.items() if k not in defaults}, today=TODAY)
+    assert {field: result[field] for field in defaults} == defaults
