@@ -29,7 +29,8 @@ from sqlalchemy.engine import make_url
 from . import exports
 from .domains import normalize_domain
 from .entries import STATUSES, EntryError, ListError, validate_entry
-from .importer import ImportFileError, count_entries, diff, parse_list_file, validate_document
+from .importer import diff
+from .listfile import count_entries, parse_list_file, validate_document
 from .matching import WarningIndex
 from .storage import StorageError
 
@@ -331,9 +332,7 @@ def _print_plan(plan, verbose: bool) -> None:
         click.echo(f"kept (listed but not in the file; --prune would remove them): {len(plan.kept)}")
 
 
-def _validate_with_progress(kind, raw, path):
-    if kind == "yaml":
-        return raw  # load_curated validated it already
+def _validate_with_progress(raw, path):
     total = count_entries(raw)
     if total < PROGRESS_THRESHOLD:
         return validate_document(raw)
@@ -344,9 +343,9 @@ def _validate_with_progress(kind, raw, path):
 def _read_list_or_fail(file: Path) -> dict:
     """Read and validate a list file; on failure list every problem, then fail."""
     try:
-        kind, raw = parse_list_file(file)
-        return _validate_with_progress(kind, raw, file)
-    except (ImportFileError, ListError) as exc:
+        raw = parse_list_file(file)
+        return _validate_with_progress(raw, file)
+    except ListError as exc:
         if len(exc.errors) == 1:
             raise click.ClickException(exc.errors[0]) from None
         for message in exc.errors:
