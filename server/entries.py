@@ -1,8 +1,9 @@
 """Validation of warning entries and list documents; the canonical entry form.
 
-Pure: no I/O. Every rule of the entry contract (docs/api.md, design.md) lives
-here, so the API, the CLI, the importer, the curated-list loader and build.py
-refuse exactly the same things. Validators collect every problem rather than
+Pure: no I/O. Every rule of the entry contract (docs/api.md, design.md) is
+checked here, with the limits of server/contract.json, so the API, the CLI,
+the importer, the curated-list loader and build.py refuse exactly the same
+things. Validators collect every problem rather than
 stopping at the first, so a maintainer fixes a file in one pass.
 """
 
@@ -12,25 +13,12 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
+from .contract import ENTRY_FIELDS, LIMITS, LIST_FIELDS, LIST_FORMAT, SOURCE_FIELDS, STATUSES
 from .domains import DomainError, normalize_domain
 
-STATUSES = ("disputed", "unlawful", "defunct")
-LIST_FORMAT = 1
-
-MAX_NAME = 200
-MAX_SUMMARY = 500
-MAX_DETAILS = 5000
-MAX_SOURCE_TITLE = 300
-MAX_URL = 2000
-MAX_SOURCES = 20
-MAX_RELATED = 100
-
-# Order of the keys in a canonical entry (the published and exported form).
-ENTRY_FIELDS = (
-    "domain", "name", "status", "summary", "details", "sources", "related",
-    "include_subdomains", "reviewed", "created", "updated",
-)
-LIST_FIELDS = ("format", "version", "generated", "entries")
+# Field order (of the canonical, published and exported form), status values
+# and limits all come from the one entry contract (server/contract.json);
+# the names stay importable from here.
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$")
@@ -109,8 +97,9 @@ def _url(errors, field, value):
         errors.append(f"{field}: must be a non-empty string")
         return None
     value = value.strip()
-    if len(value) > MAX_URL:
-        errors.append(f"{field}: is {len(value)} characters long; the limit is {MAX_URL}")
+    limit = LIMITS["source_url"]
+    if len(value) > limit:
+        errors.append(f"{field}: is {len(value)} characters long; the limit is {limit}")
         return None
     if re.search(r"[\s\x00-\x1f\x7f\ud800-\udfff]", value):
         errors.append(f"{field}: must not contain spaces or control characters")
@@ -138,17 +127,17 @@ def _sources(errors, value):
     if not value:
         errors.append("sources: at least one source is required")
         return None
-    if len(value) > MAX_SOURCES:
-        errors.append(f"sources: at most {MAX_SOURCES} sources")
+    if len(value) > (limit := LIMITS["sources"]):
+        errors.append(f"sources: at most {limit} sources")
     sources = []
     for i, source in enumerate(value):
         where = f"sources[{i}]"
         if not isinstance(source, dict):
             errors.append(f"{where}: must be an object with title and url")
             continue
-        for key in sorted(set(source) - {"title", "url"}):
+        for key in sorted(set(source) - set(SOURCE_FIELDS)):
             errors.append(f"{where}.{key}: unknown field")
-        title = _text(errors, f"{where}.title", source.get("title"), MAX_SOURCE_TITLE, required=True)
+        title = _text(errors, f"{where}.title", source.get("title"), LIMITS["source_title"], required=True)
         url = _url(errors, f"{where}.url", source.get("url"))
         sources.append({"title": title, "url": url})
     return sources
@@ -160,8 +149,8 @@ def _related(errors, value, own_domain):
     if not isinstance(value, list):
         errors.append("related: must be a list of domains")
         return None
-    if len(value) > MAX_RELATED:
-        errors.append(f"related: at most {MAX_RELATED} domains")
+    if len(value) > (limit := LIMITS["related"]):
+        errors.append(f"related: at most {limit} domains")
     related = []
     for i, item in enumerate(value):
         try:
@@ -231,13 +220,13 @@ def validate_entry(data, *, domain: str | None = None, today: date | None = None
                     errors.append(f"domain: {canonical_domain} does not match the address ({expected})")
 
     entry = {"domain": canonical_domain}
-    entry["name"] = _text(errors, "name", data.get("name"), MAX_NAME, required=True)
+    entry["name"] = _text(errors, "name", data.get("name"), LIMITS["name"], required=True)
     status = data.get("status")
     if status not in STATUSES:
         errors.append(f"status: must be one of {', '.join(STATUSES)}")
     entry["status"] = status
-    entry["summary"] = _text(errors, "summary", data.get("summary"), MAX_SUMMARY, required=True)
-    entry["details"] = _text(errors, "details", data.get("details"), MAX_DETAILS, required=False, multiline=True)
+    entry["summary"] = _text(errors, "summary", data.get("summary"), LIMITS["summary"], required=True)
+    entry["details"] = _text(errors, "details", data.get("details"), LIMITS["details"], required=False, multiline=True)
     entry["sources"] = _sources(errors, data.get("sources"))
     entry["related"] = _related(errors, data.get("related"), canonical_domain)
     include = data.get("include_subdomains", True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import threading
 from dataclasses import dataclass
 
-from .entries import LIST_FORMAT
+from .canonical import canonical_bytes
+from .contract import LIST_FORMAT
 from .matching import WarningIndex
 
 
@@ -29,7 +29,7 @@ class PublishedList:
     @classmethod
     def build(cls, version: int, generated: str, entries: list[dict]) -> "PublishedList":
         document = {"format": LIST_FORMAT, "version": version, "generated": generated, "entries": entries}
-        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = canonical_bytes(document)  # the bytes the extension can rebuild (docs/design.md)
         digest = hashlib.sha256(body).hexdigest()[:20]
         etag = f"v{version}-{digest}"
         return cls(version, body, gzip.compress(body, compresslevel=9, mtime=0),

@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Mapping
 
+from .contract import LIMITS
+
 ENV_PREFIX = "CAVEAT_"
 
 DEFAULTS: dict[str, object] = {
@@ -24,7 +26,7 @@ DEFAULTS: dict[str, object] = {
     # Largest body of POST /api/v1/reports (bytes).
     "REPORT_MAX_BYTES": 4 * 1024,
     # Longest report comment (characters).
-    "REPORT_COMMENT_MAX": 1000,
+    "REPORT_COMMENT_MAX": LIMITS["report_comment"],
     # Reports accepted per client address per window.
     "REPORTS_RATE_LIMIT": 10,
     "REPORTS_RATE_WINDOW": 3600,

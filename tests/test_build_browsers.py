@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 import build
+from buildext.cli import DEFAULT_SERVER_URL
+from buildext.manifests import GECKO_ID
 from build_fixture import sample_list, write_fixture_extension, write_json
 from tests.e2e.firefox_harness import FirefoxBrowser, free_port
 
@@ -66,7 +68,7 @@ def test_firefox_installs_the_xpi(built, tmp_path):
     xpi = built / f"caveat-firefox-{VERSION}.xpi"
     with FirefoxBrowser(tmp_path / "profile", site_port=free_port()) as firefox:
         installed = firefox.install_extension(xpi, temporary=True)
-        assert installed.addon_id == build.GECKO_ID
+        assert installed.addon_id == GECKO_ID
         firefox.open_extension_page(installed, "options.html")
         # Marionette's sandbox sees the page's API as `browser` and its fetch as `page.fetch`.
         seen = firefox.extension_page_script(f"const api = browser, get = page.fetch; {READ_PACKAGE}")
@@ -103,9 +105,9 @@ def test_firefox_installs_the_real_xpi(built_real, tmp_path):
     xpi = built_real / f"caveat-firefox-{VERSION}.xpi"
     with FirefoxBrowser(tmp_path / "profile", site_port=free_port()) as firefox:
         installed = firefox.install_extension(xpi, temporary=True)
-        assert installed.addon_id == build.GECKO_ID
+        assert installed.addon_id == GECKO_ID
         firefox.open_extension_page(installed, "options.html")
         seen = firefox.extension_page_script(
             "const r = await page.fetch(browser.runtime.getURL('data/config.json'));"
             "return {version: browser.runtime.getManifest().version, config: JSON.parse(await r.text())};")
-    assert seen == {"version": VERSION, "config": {"serverUrl": build.DEFAULT_SERVER_URL}}
+    assert seen == {"version": VERSION, "config": {"serverUrl": DEFAULT_SERVER_URL}}

@@ -1,10 +1,12 @@
 // Validation of list documents (GET /api/v1/list, the bundled snapshot) and
 // application of deltas (GET /api/v1/changes). A document that fails any
-// check is rejected whole: the caller keeps its last good list.
-import { isHttpUrl } from "./hosts.js";
+// check is rejected whole: the caller keeps its last good list. Fields this
+// code does not know are ignored: a newer server may add one.
+import { LIST_FORMAT, STATUSES } from "./contract.js";
+import { entryErrors, isEntryDomain, isTimestamp } from "./entry.js";
 
-export const LIST_FORMAT = 1;
-export const STATUSES = Object.freeze(["disputed", "unlawful", "defunct"]);
+// The entry rules live in lib/entry.js, with the limits of the entry contract.
+export { LIST_FORMAT, STATUSES, entryErrors, isEntryDomain };
 
 export class ListError extends Error {
   /** @param {string[]} errors every problem found, each "where: what" */
@@ -13,64 +15,6 @@ export class ListError extends Error {
     this.name = "ListError";
     this.errors = errors;
   }
-}
-
-// Lowercase LDH labels (punycode for IDN), at least two labels, no trailing
-// dot. Public-suffix checks belong to the server, which has the PSL.
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export function isEntryDomain(text) {
-  if (typeof text !== "string" || text.length > 253) return false;
-  const labels = text.split(".");
-  return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels.at(-1));
-}
-
-// The server's limits (server/entries.py): a list that breaks them did not
-// come from a Caveat server, and would not fit the banner.
-const MAX = Object.freeze({ name: 200, summary: 500, details: 5000, title: 300, url: 2000, sources: 50 });
-
-function isText(value, max = Infinity) {
-  return typeof value === "string" && value.trim() !== "" && value.length <= max;
-}
-
-function isOptional(value, check) {
-  return value === undefined || value === null || check(value);
-}
-
-/** Problems with one entry, each prefixed by `where`; [] when it is valid. */
-export function entryErrors(entry, where = "entry") {
-  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-    return [`${where}: must be an object`];
-  }
-  const errors = [];
-  const bad = (field, what) => errors.push(`${where}.${field}: ${what}`);
-  if (!isEntryDomain(entry.domain)) bad("domain", "must be a lowercase host name (punycode, no trailing dot)");
-  if (!isText(entry.name, MAX.name)) bad("name", `must be a non-empty string of at most ${MAX.name} characters`);
-  if (!STATUSES.includes(entry.status)) bad("status", `must be one of ${STATUSES.join(", ")}`);
-  if (!isText(entry.summary, MAX.summary)) bad("summary", `must be a non-empty string of at most ${MAX.summary} characters`);
-  if (!isOptional(entry.details, (v) => typeof v === "string" && v.length <= MAX.details)) {
-    bad("details", `must be a string of at most ${MAX.details} characters`);
-  }
-  if (!Array.isArray(entry.sources) || entry.sources.length === 0 || entry.sources.length > MAX.sources) {
-    bad("sources", `must be a list of 1 to ${MAX.sources} sources`);
-  } else {
-    entry.sources.forEach((s, i) => {
-      if (s === null || typeof s !== "object" || !isText(s.title, MAX.title)) bad(`sources[${i}].title`, "must be a non-empty string");
-      if (!isHttpUrl(s?.url) || s.url.length > MAX.url) bad(`sources[${i}].url`, "must be an http or https URL");
-    });
-  }
-  if (!isOptional(entry.related, (v) => Array.isArray(v) && v.every(isEntryDomain))) {
-    bad("related", "must be a list of host names");
-  }
-  if (!isOptional(entry.include_subdomains, (v) => typeof v === "boolean")) bad("include_subdomains", "must be true or false");
-  if (!isOptional(entry.reviewed, (v) => typeof v === "string" && DATE.test(v) && !Number.isNaN(Date.parse(v)))) {
-    bad("reviewed", "must be a date YYYY-MM-DD");
-  }
-  for (const field of ["created", "updated"]) {
-    if (!isOptional(entry[field], (v) => typeof v === "string")) bad(field, "must be a timestamp string");
-  }
-  return errors;
 }
 
 function entriesErrors(entries, field) {
@@ -105,7 +49,9 @@ export function validateListDocument(doc, { minVersion = null } = {}) {
   else if (minVersion !== null && doc.version < minVersion) {
     errors.push(`version: ${doc.version} is older than the list already held (${minVersion})`);
   }
-  if (!isOptional(doc.generated, (v) => typeof v === "string")) errors.push("generated: must be a timestamp string");
+  if (doc.generated !== undefined && !isTimestamp(doc.generated)) {
+    errors.push("generated: must be an RFC 3339 UTC time such as 2026-11-28T10:00:00Z");
+  }
   if (!Array.isArray(doc.entries) || doc.entries.length === 0) {
     errors.push("entries: must be a non-empty list");
   } else {

@@ -31,8 +31,15 @@ test("optional fields may be missing or null", () => {
   delete e.details;
   delete e.related;
   delete e.include_subdomains;
-  e.reviewed = null;
   validateListDocument(list(1, [e]));
+  validateListDocument(list(1, [entry("allofmp3.example", { details: null, related: null })]));
+});
+
+test("reviewed is required, as on the server (the entry contract)", () => {
+  assert.throws(() => validateListDocument(list(1, [entry("allofmp3.example", { reviewed: null })])), /reviewed/);
+  const e = entry("allofmp3.example");
+  delete e.reviewed;
+  assert.throws(() => validateListDocument(list(1, [e])), /reviewed/);
 });
 
 const broken = {

@@ -16,6 +16,7 @@ function entry(domain) {
     status: "disputed",
     summary: "Its licences are disputed by rights holders.",
     sources: [{ title: "A report", url: "https://news.example/report" }],
+    reviewed: "2026-11-01",
   };
 }
 
