@@ -5,11 +5,12 @@
 // the banner's height. It then asks the background for this page's entry and
 // fills the frame in, or removes it if the answer is "no warning" (a race
 // with a change of the registration) or does not come in time.
-// Every text is set with textContent; links are http(s) only.
+// Every text is set with textContent; links are http(s) only (the background
+// hands over no others: background/messages.js, forBanner).
 (() => {
   "use strict";
   // The shared helpers: content/util.js runs first (registered and injected before this file).
-  const { api, t, send, el, isHttpUrl, describeError, REPORT_COMMENT_MAX } = globalThis[Symbol.for("caveat.util")];
+  const { api, t, send, el, describeError, REPORT_COMMENT_MAX } = globalThis[Symbol.for("caveat.util")];
   const RUN_MARK = Symbol.for("caveat.banner.ran");
   if (globalThis[RUN_MARK]) return; // injected twice into one document
   globalThis[RUN_MARK] = true;
@@ -145,7 +146,7 @@
     const sources = el(
       "ul",
       {},
-      (entry.sources ?? []).filter((s) => isHttpUrl(s?.url)).map((s) => {
+      (entry.sources ?? []).map((s) => {
         const link = el("a", { href: s.url, target: "_blank", rel: "noopener noreferrer", text: s.title });
         return el("li", {}, [link, document.createTextNode(" "), el("span", { class: "host", text: `(${new URL(s.url).hostname})` })]);
       }),

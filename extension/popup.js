@@ -1,6 +1,7 @@
 // The toolbar popup: this tab's site (listed or not), the list's version and
 // age, the last sync error, and a way to grant host access when it is missing.
-import { api, describeAge, describeError, el, formatDate, isHttpUrl, localizePage, REPORT_COMMENT_MAX, send, t } from "./ui/common.js";
+import { isHttpUrl } from "./lib/hosts.js";
+import { api, describeAge, describeError, el, formatDate, localizePage, REPORT_COMMENT_MAX, send, t } from "./ui/common.js";
 
 const hostPatterns = api.runtime.getManifest().host_permissions ?? [];
 

@@ -4,7 +4,7 @@
 // sender is refused. This module makes no browser call of its own: the
 // background hands it the runtime and the actions, so node can test it.
 import { formatIsoDate } from "../lib/dates.js";
-import { hostOfUrl, normalizeServerUrl, siteKey } from "../lib/hosts.js";
+import { hostOfUrl, isHttpUrl, normalizeServerUrl, siteKey } from "../lib/hosts.js";
 
 /** A page of this extension (popup, options), in a tab or not. */
 export function fromExtensionPage(sender, runtime) {
@@ -14,6 +14,16 @@ export function fromExtensionPage(sender, runtime) {
 /** Our content script in the top frame of an http(s) page: the banner. */
 export function fromBanner(sender, runtime) {
   return sender.id === runtime.id && sender.tab && sender.frameId === 0 && hostOfUrl(sender.url ?? sender.tab.url);
+}
+
+/**
+ * The entry as the banner gets it: source links with http(s) URLs only. Every
+ * list is validated before it is stored, but storage.local can be edited by
+ * other means, and the banner renders the links it is handed.
+ */
+export function forBanner(entry) {
+  if (!entry) return entry;
+  return { ...entry, sources: (entry.sources ?? []).filter((source) => isHttpUrl(source?.url)) };
 }
 
 /**
@@ -36,7 +46,7 @@ export function createMessageHandler(deps) {
       case "getWarning": {
         // The date is formatted here, where the formatter is warm, so the
         // page does not pay for loading locale data.
-        const entry = deps.warningFor(pageUrl);
+        const entry = forBanner(deps.warningFor(pageUrl));
         const locale = deps.uiLocale() || "en";
         return { entry, reviewedText: entry?.reviewed ? formatIsoDate(entry.reviewed, locale) : "" };
       }

@@ -34,17 +34,6 @@
     return node;
   }
 
-  /** True for absolute http(s) URLs: the only links the banner and popup render. */
-  function isHttpUrl(text) {
-    if (typeof text !== "string") return false;
-    try {
-      const u = new URL(text);
-      return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
-    } catch {
-      return false;
-    }
-  }
-
   // The longest report comment the forms accept (the server's limit).
   const REPORT_COMMENT_MAX = 1000; // contract: report_comment
 
@@ -62,5 +51,5 @@
     return t(`error_${code}`, [String(error?.detail ?? error?.code ?? "")]);
   }
 
-  globalThis[KEY] = Object.freeze({ api, t, send, el, isHttpUrl, describeError, REPORT_COMMENT_MAX });
+  globalThis[KEY] = Object.freeze({ api, t, send, el, describeError, REPORT_COMMENT_MAX });
 })();

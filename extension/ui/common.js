@@ -1,11 +1,11 @@
 // Shared by the popup and the options page: localization of static text,
 // and the wording of list ages. The helpers the banner uses as well (t, el,
-// isHttpUrl, describeError, send, the comment limit) come from content/util.js, defined once.
+// describeError, send, the comment limit) come from content/util.js, defined once.
 import "../content/util.js";
 import { ageOf } from "../lib/age.js";
 import { formatIsoDate } from "../lib/dates.js";
 
-export const { api, t, send, el, isHttpUrl, describeError, REPORT_COMMENT_MAX } = globalThis[Symbol.for("caveat.util")];
+export const { api, t, send, el, describeError, REPORT_COMMENT_MAX } = globalThis[Symbol.for("caveat.util")];
 
 /** Fills every [data-i18n] element's text (and [data-i18n-label] aria-labels). */
 export function localizePage(root = document) {

@@ -81,14 +81,36 @@ test("an extension page is one of ours, by id and by URL", () => {
 test("the banner gets its own page's warning, with the date formatted", async () => {
   const { handle } = handler();
   for (const sender of [senders.banner, senders.bannerWithoutUrl]) {
-    assert.deepEqual(await handle({ type: "getWarning" }, sender), { entry: ENTRY, reviewedText: "October 1, 2026" });
+    assert.deepEqual(await handle({ type: "getWarning" }, sender), {
+      entry: { ...ENTRY, sources: [] },
+      reviewedText: "October 1, 2026",
+    });
   }
+});
+
+test("the banner is handed http(s) source links only, whatever storage holds", async () => {
+  const sources = [
+    { title: "Script link", url: "javascript:window.caveatPwned=1" },
+    { title: "Data link", url: "data:text/html,<script>parent.caveatPwned=2</script>" },
+    { title: "No URL" },
+    null,
+    { title: "Good link", url: "https://news.example/good" },
+  ];
+  const tampered = { ...ENTRY, sources };
+  const { handle } = handler({ warningFor: () => tampered });
+  const answer = await handle({ type: "getWarning" }, senders.banner);
+  assert.deepEqual(answer.entry.sources, [{ title: "Good link", url: "https://news.example/good" }]);
+  assert.equal(tampered.sources.length, 5, "the stored entry is left as it is");
+  const { handle: bare } = handler({ warningFor: () => ENTRY });
+  assert.deepEqual((await bare({ type: "getWarning" }, senders.banner)).entry, { ...ENTRY, sources: [] });
+  const { handle: none } = handler({ warningFor: () => null });
+  assert.deepEqual(await none({ type: "getWarning" }, senders.banner), { entry: null, reviewedText: "" });
 });
 
 test("the banner's question names no page: a url in the message is ignored", async () => {
   const { handle } = handler();
   const answer = await handle({ type: "getWarning", url: "https://unlisted.example/" }, senders.banner);
-  assert.equal(answer.entry, ENTRY);
+  assert.equal(answer.entry.domain, ENTRY.domain);
 });
 
 test("the banner trusts and reports its own site only", async () => {
@@ -177,7 +199,7 @@ test("the banner waits for the index only; our pages wait for the whole start-up
   const ready = new Promise((resolve) => (finishStartUp = resolve));
   const { handle } = handler({ ready });
   const early = await handle({ type: "getWarning" }, senders.banner);
-  assert.equal(early.entry, ENTRY);
+  assert.equal(early.entry.domain, ENTRY.domain);
   let described = false;
   const late = handle({ type: "describe" }, senders.popup).then(() => (described = true));
   await new Promise((resolve) => setTimeout(resolve, 10));
@@ -190,7 +212,8 @@ test("the banner waits for the index only; our pages wait for the whole start-up
 test("a failed start-up still lets the banner ask", async () => {
   const indexReady = Promise.reject(new Error("storage broken"));
   const { handle } = handler({ indexReady });
-  assert.deepEqual(await handle({ type: "getWarning" }, senders.banner), { entry: ENTRY, reviewedText: "October 1, 2026" });
+  const answer = await handle({ type: "getWarning" }, senders.banner);
+  assert.equal(answer.entry.domain, ENTRY.domain);
 });
 
 test("the listener answers asynchronously, and an error as {error}", async () => {
