@@ -3,8 +3,9 @@
 // sends a comment.
 import { postJson, SyncError } from "./fetching.js";
 import { serverUrl } from "./store.js";
+import { LIMITS } from "../lib/contract.js";
 
-const MAX_COMMENT = 1000; // contract: report_comment (the server's REPORT_COMMENT_MAX)
+const MAX_COMMENT = LIMITS.report_comment; // the server's REPORT_COMMENT_MAX default
 
 /** Resolves to {ok: true} or {ok: false, error: {code, detail?}}; never throws. */
 export async function sendReport(kind, host, comment) {

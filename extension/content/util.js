@@ -34,8 +34,10 @@
     return node;
   }
 
-  // The longest report comment the forms accept (the server's limit).
-  const REPORT_COMMENT_MAX = 1000; // contract: report_comment
+  // The longest report comment the forms accept: the contract's
+  // limits.report_comment (server/contract.json). A classic script cannot
+  // import lib/contract.js, so tests/js/util.test.js holds the two equal.
+  const REPORT_COMMENT_MAX = 1000;
 
   const ERROR_CODES = new Set([
     "network", "timeout", "too_large", "not_json", "invalid_list", "no_server",

@@ -5,6 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { runInThisContext } from "node:vm";
+import { LIMITS } from "../../extension/lib/contract.js";
 
 const KEY = Symbol.for("caveat.util");
 const UTIL = new URL("../../extension/content/util.js", import.meta.url);
@@ -49,6 +50,7 @@ test("errors: known codes with their detail, anything else as unexpected", () =>
   assert.equal(util.describeError(undefined), "error_unexpected[]");
 });
 
-test("the report comment limit", () => {
+test("the report comment limit is the contract's (a classic script cannot import it)", () => {
   assert.equal(util.REPORT_COMMENT_MAX, 1000);
+  assert.equal(util.REPORT_COMMENT_MAX, LIMITS.report_comment);
 });
