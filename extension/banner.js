@@ -5,15 +5,16 @@
 // the banner's height. It then asks the background for this page's entry and
 // fills the frame in, or removes it if the answer is "no warning" (a race
 // with a change of the registration) or does not come in time.
-// Every text is set with textContent; links are http(s) only.
+// Every text is set with textContent; links are http(s) only (the background
+// hands over no others: background/messages.js, forBanner).
 (() => {
   "use strict";
-  const api = globalThis.browser ?? globalThis.chrome;
+  // The shared helpers: content/util.js runs first (registered and injected before this file).
+  const { api, t, send, el, describeError, REPORT_COMMENT_MAX } = globalThis[Symbol.for("caveat.util")];
   const RUN_MARK = Symbol.for("caveat.banner.ran");
   if (globalThis[RUN_MARK]) return; // injected twice into one document
   globalThis[RUN_MARK] = true;
 
-  const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
   const SUPPORTS_POPOVER = typeof HTMLElement.prototype.showPopover === "function";
   const MAX_REPAIRS_PER_SECOND = 30;
   // An unfilled frame never stays longer than this; a later answer brings it back filled.
@@ -95,37 +96,6 @@
     .disclaimer { color: var(--muted); font-size: 12px; margin-top: 8px; }
   `;
 
-  function el(tag, props = {}, children = []) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (key === "text") node.textContent = value;
-      else if (key === "class") node.className = value;
-      else node.setAttribute(key, value);
-    }
-    for (const child of children) if (child) node.append(child);
-    return node;
-  }
-
-  function isHttpUrl(text) {
-    try {
-      const u = new URL(text);
-      return u.protocol === "http:" || u.protocol === "https:";
-    } catch {
-      return false;
-    }
-  }
-
-  // The same wording as the popup and options (ui/common.js describeError).
-  const ERROR_CODES = ["network", "timeout", "http", "empty"];
-  function describeError(error) {
-    const code = ERROR_CODES.includes(error?.code) ? error.code : "unexpected";
-    return t(`error_${code}`, [String(error?.detail ?? error?.code ?? "")]);
-  }
-
-  function send(message) {
-    return api.runtime.sendMessage(message);
-  }
-
   // The background can be unreachable for a moment while the browser starts
   // ("Receiving end does not exist"): ask again before giving up.
   const RETRY_DELAYS_MS = [150, 500, 1200];
@@ -176,7 +146,7 @@
     const sources = el(
       "ul",
       {},
-      (entry.sources ?? []).filter((s) => isHttpUrl(s?.url)).map((s) => {
+      (entry.sources ?? []).map((s) => {
         const link = el("a", { href: s.url, target: "_blank", rel: "noopener noreferrer", text: s.title });
         return el("li", {}, [link, document.createTextNode(" "), el("span", { class: "host", text: `(${new URL(s.url).hostname})` })]);
       }),
@@ -190,7 +160,7 @@
       el("p", { class: "disclaimer", text: t("bannerDisclaimer") }),
     ]);
 
-    const comment = el("textarea", { id: "caveat-comment", maxlength: "1000" });
+    const comment = el("textarea", { id: "caveat-comment", maxlength: String(REPORT_COMMENT_MAX) });
     const sendButton = el("button", { type: "submit", text: t("bannerReportSend") });
     const cancelButton = el("button", { type: "button", text: t("bannerReportCancel") });
     const result = el("p", { role: "status" });

@@ -1,7 +1,7 @@
 // Options: the list server, sync status and "sync now", the sites the person
 // chose not to be warned on, pause, and what Caveat sends to whom.
 import { normalizeServerUrl } from "./lib/hosts.js";
-import { describeAge, describeError, element, localizePage, send, t } from "./ui/common.js";
+import { describeAge, describeError, el, localizePage, send, t } from "./ui/common.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -25,9 +25,9 @@ function renderTrusted(sites) {
   const list = $("trusted-list");
   list.replaceChildren(
     ...sites.map((site) => {
-      const button = element("button", { type: "button", "aria-label": t("optionsTrustedRemoveLabel", [site]), text: t("optionsTrustedRemove") });
+      const button = el("button", { type: "button", "aria-label": t("optionsTrustedRemoveLabel", [site]), text: t("optionsTrustedRemove") });
       button.addEventListener("click", async () => renderStatus(await send({ type: "setTrusted", site, trusted: false })));
-      return element("li", { "data-site": site }, [element("span", { class: "site", text: site }), button]);
+      return el("li", { "data-site": site }, [el("span", { class: "site", text: site }), button]);
     }),
   );
   $("trusted-empty").hidden = sites.length > 0;

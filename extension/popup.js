@@ -1,7 +1,7 @@
 // The toolbar popup: this tab's site (listed or not), the list's version and
 // age, the last sync error, and a way to grant host access when it is missing.
 import { isHttpUrl } from "./lib/hosts.js";
-import { api, describeAge, describeError, element, formatDate, localizePage, send, t } from "./ui/common.js";
+import { api, describeAge, describeError, el, formatDate, localizePage, REPORT_COMMENT_MAX, send, t } from "./ui/common.js";
 
 const hostPatterns = api.runtime.getManifest().host_permissions ?? [];
 
@@ -14,18 +14,18 @@ async function activeTabUrl() {
 function renderSite(section, state) {
   section.replaceChildren();
   if (!state.host) {
-    section.append(element("p", { class: "muted", text: t("popupNoSite") }));
+    section.append(el("p", { class: "muted", text: t("popupNoSite") }));
     return;
   }
   if (!state.entry) {
-    section.append(element("p", { text: t("popupNotListed", [state.host]) }));
+    section.append(el("p", { text: t("popupNotListed", [state.host]) }));
     return;
   }
   const entry = state.entry;
   section.append(
-    element("p", { class: "status", text: t(`bannerHeadline_${entry.status}`, [entry.name]) }),
-    element("p", { text: entry.summary }),
-    element("p", {
+    el("p", { class: "status", text: t(`bannerHeadline_${entry.status}`, [entry.name]) }),
+    el("p", { text: entry.summary }),
+    el("p", {
       class: "muted",
       text: entry.reviewed
         ? `${t(`status_${entry.status}`)} · ${t("bannerReviewed", [formatDate(entry.reviewed)])}`
@@ -36,23 +36,23 @@ function renderSite(section, state) {
   const sources = (entry.sources ?? []).filter((source) => isHttpUrl(source?.url));
   if (sources.length) {
     section.append(
-      element("p", { class: "sources-title", text: t("bannerSources") }),
-      element(
+      el("p", { class: "sources-title", text: t("bannerSources") }),
+      el(
         "ul",
         { class: "sources" },
         sources.map((source) =>
-          element("li", {}, [element("a", { href: source.url, target: "_blank", rel: "noopener noreferrer", text: source.title })]),
+          el("li", {}, [el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer", text: source.title })]),
         ),
       ),
     );
   }
-  if (state.paused) section.append(element("p", { class: "muted", text: t("popupPaused") }));
+  if (state.paused) section.append(el("p", { class: "muted", text: t("popupPaused") }));
   if (state.trusted) {
-    const undo = element("button", { type: "button", text: t("popupUntrust") });
+    const undo = el("button", { type: "button", text: t("popupUntrust") });
     undo.addEventListener("click", async () => {
       renderSite(section, await send({ type: "setTrusted", site: state.site, trusted: false, url: state.url }));
     });
-    section.append(element("p", { class: "muted", text: t("popupTrusted", [state.site]) }), undo);
+    section.append(el("p", { class: "muted", text: t("popupTrusted", [state.site]) }), undo);
   }
 }
 
@@ -112,6 +112,7 @@ async function renderAccess() {
 
 async function main() {
   localizePage();
+  document.getElementById("suggest-comment").setAttribute("maxlength", String(REPORT_COMMENT_MAX));
   document.getElementById("grant").addEventListener("click", async () => {
     // permissions.request must run straight from the click (a user gesture).
     await api.permissions.request({ origins: hostPatterns }).catch(() => false);

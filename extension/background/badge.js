@@ -1,7 +1,7 @@
 // The toolbar badge: "!" on tabs showing a listed site. It needs only the
 // tab's URL (the `tabs` permission), so it warns even where the person
 // withheld host access and the banner cannot appear.
-import { api } from "./api.js";
+import { api } from "../lib/browser-api.js";
 
 const COLOURS = { unlawful: "#B00020", disputed: "#B34700", defunct: "#4A4A4A" };
 

@@ -4,9 +4,15 @@
 // the banner can draw its frame at document_start without asking first.
 // Re-registered whenever the list, the trusted sites or pause change.
 import { excludePatterns, matchPatterns } from "../lib/matcher.js";
-import { api } from "./api.js";
+import { api } from "../lib/browser-api.js";
 
 export const BANNER_SCRIPT_ID = "caveat-banner";
+// The banner's files, in order: its helpers first. The fallback injects the same.
+export const BANNER_FILES = ["content/util.js", "banner.js"];
+
+function sameList(a = [], b = []) {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
 
 function sameSet(a = [], b = []) {
   if (a.length !== b.length) return false;
@@ -20,7 +26,7 @@ export function bannerScript(entries, { trusted = [], paused = false } = {}) {
   if (paused || matches.length === 0) return null;
   const script = {
     id: BANNER_SCRIPT_ID,
-    js: ["banner.js"],
+    js: [...BANNER_FILES],
     matches,
     runAt: "document_start",
     allFrames: false,
@@ -47,7 +53,13 @@ async function applyRegistration(wanted) {
     if (existing) await api.scripting.unregisterContentScripts({ ids: [BANNER_SCRIPT_ID] });
     return;
   }
-  if (existing && sameSet(existing.matches, wanted.matches) && sameSet(existing.excludeMatches, wanted.excludeMatches)) return;
+  // A registration kept from an earlier version may name other files.
+  const same =
+    existing &&
+    sameList(existing.js, wanted.js) &&
+    sameSet(existing.matches, wanted.matches) &&
+    sameSet(existing.excludeMatches, wanted.excludeMatches);
+  if (same) return;
   if (existing) await api.scripting.unregisterContentScripts({ ids: [BANNER_SCRIPT_ID] });
   await api.scripting.registerContentScripts([wanted]);
 }

@@ -6,7 +6,7 @@
 //   trusted   site keys the person chose not to be warned on (array)
 //   paused    true while the person paused all warnings
 //   serverUrl the list server chosen in options (absent: the build's default)
-import { api } from "./api.js";
+import { api } from "../lib/browser-api.js";
 
 export async function read(...keys) {
   return api.storage.local.get(keys);

@@ -59,7 +59,7 @@ before(async () => {
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${server.address().port}`;
   storage = memoryStorage(100);
-  // api.js reads the namespace when first imported.
+  // content/util.js reads the namespace when first imported.
   globalThis.chrome = { storage: { local: storage } };
   sync = await import("../../extension/background/sync.js");
 });

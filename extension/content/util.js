@@ -1,0 +1,57 @@
+// The helpers the banner, the popup, the options page and the background
+// share, defined once. A classic script, because content scripts cannot
+// import modules: the background registers (and injects) it before banner.js,
+// and modules load it with `import "../content/util.js"`. It defines nothing
+// but one frozen namespace object, `globalThis[Symbol.for("caveat.util")]`,
+// which the page's own scripts never see (content scripts run in an isolated
+// world). A symbol, not a name: an element with id="caveatUtil" would show up
+// as a global of that name, in the isolated world as well.
+(() => {
+  "use strict";
+  const KEY = Symbol.for("caveat.util");
+  if (globalThis[KEY]) return; // injected again into the same document
+
+  // The WebExtension namespace: Firefox's promise-based `browser`, else
+  // Chrome's `chrome` (whose MV3 APIs also return promises).
+  const api = globalThis.browser ?? globalThis.chrome;
+
+  /** A localized message, or its key when the message is missing. */
+  const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
+
+  function send(message) {
+    return api.runtime.sendMessage(message);
+  }
+
+  /** A new element: `text` sets textContent (never HTML), `class` the class, anything else an attribute. */
+  function el(tag, props = {}, children = []) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  // The longest report comment the forms accept: the contract's
+  // limits.report_comment (server/contract.json). A classic script cannot
+  // import lib/contract.js, so tests/js/util.test.js holds the two equal.
+  const REPORT_COMMENT_MAX = 1000;
+
+  const ERROR_CODES = new Set([
+    "network", "timeout", "too_large", "not_json", "invalid_list", "no_server",
+    "http", "invalid_url", "empty", "storage_full",
+  ]);
+
+  /**
+   * A sync or report error {code, detail} in the person's language; codes
+   * this version does not know read as "unexpected error (<code>)".
+   */
+  function describeError(error) {
+    const code = ERROR_CODES.has(error?.code) ? error.code : "unexpected";
+    return t(`error_${code}`, [String(error?.detail ?? error?.code ?? "")]);
+  }
+
+  globalThis[KEY] = Object.freeze({ api, t, send, el, describeError, REPORT_COMMENT_MAX });
+})();
