@@ -11,7 +11,6 @@ Browser-neutral: shared by the Chromium and Firefox tests.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import urllib.error
 import urllib.request
@@ -21,6 +20,7 @@ from pathlib import Path
 from werkzeug.serving import make_server
 
 from server import create_app
+from testkit.ports import free_port
 
 
 @dataclass
@@ -31,12 +31,6 @@ class ApiRequest:
     headers: dict[str, str]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class CaveatServer:
     def __init__(self, db_path: Path, entries: list[dict]):
         self.app = create_app({"DATABASE_URL": f"sqlite:///{db_path}", "REPORTS_RATE_LIMIT": 1000})
@@ -44,7 +38,7 @@ class CaveatServer:
         self.storage.init_schema()
         self.storage.apply_changes(entries, [], actor="e2e-setup")
         self.token = self.storage.create_token("e2e")
-        self.port = _free_port()
+        self.port = free_port()
         self.requests: list[ApiRequest] = []
         self._lock = threading.Lock()
         self._server = None

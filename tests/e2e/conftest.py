@@ -21,19 +21,18 @@ Chromium-specific helpers live in ``chromium.py``; Firefox's in
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-import build
 from tests.e2e.caveat_server import CaveatServer
 from tests.e2e.chromium import ChromiumExtension
 from tests.e2e.faults import FaultServer
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
-from tests.e2e.entries import base_entries, list_document
-from tests.e2e.sites import SiteServer
+from testkit.entries import base_entries, list_document
+from testkit.extension import run_build
+from testkit.sites import SiteServer
 
 # Playwright's 5 s default is tight for a browser on a loaded 2-core CI
 # machine; a passing expectation returns as soon as it holds, so only a
@@ -54,18 +53,6 @@ def caveat_server(tmp_path_factory):
     server = CaveatServer(tmp_path_factory.mktemp("caveat-db") / "caveat.db", base_entries()).start()
     yield server
     server.stop()
-
-
-def run_build(browser: str, out: Path, list_doc: dict, server_url: str) -> Path:
-    """Build the extension with build.py, as a release would, and return dist/<browser>/."""
-    out.mkdir(parents=True, exist_ok=True)
-    list_file = out / "list.json"
-    list_file.write_text(json.dumps(list_doc), encoding="utf-8")
-    code = build.main(["--browser", browser, "--out", str(out), "--list", str(list_file), "--server-url", server_url])
-    assert code == 0, f"build.py failed with exit code {code}"
-    unpacked = out / browser
-    assert (unpacked / "manifest.json").is_file() and (unpacked / "data" / "list.json").is_file()
-    return unpacked
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ from marionette_driver import errors
 from marionette_driver.addons import Addons
 from marionette_driver.marionette import Marionette
 
+from testkit.ports import free_port
 from tests.e2e.waiting import wait_until
 
 FIREFOX_BINARY = Path(os.environ.get("CAVEAT_FIREFOX", "/usr/bin/firefox-esr"))
@@ -41,13 +42,6 @@ PAGE_LOAD_TIMEOUT = 20
 SCRIPT_TIMEOUT = 20
 STARTUP_TIMEOUT = 60
 SHUTDOWN_TIMEOUT = 30
-
-
-def free_port() -> int:
-    """A TCP port that is free right now on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def proxy_autoconfig_url(site_port: int) -> str:

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.cases import BANNER_IN_HTML, DIALOG_CLOSES, TOP_LAYER_ATTACKS, dialog_removed
 from tests.e2e.chromium import BANNER, BANNER_HOST, banner_nodes, banner_text, click_in_banner
-from tests.e2e.entries import LISTED
-from tests.e2e.sites import page_html
+from testkit.entries import LISTED
+from testkit.sites import page_html
 from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from pathlib import Path
 
 from tests.e2e.chromium import BANNER, BANNER_HOST, ChromiumExtension, banner_nodes, banner_styles, banner_text
-from tests.e2e.entries import IDN, LISTED, SHOP_TEST
-from tests.e2e.sites import page_html
+from testkit.entries import IDN, LISTED, SHOP_TEST
+from testkit.sites import page_html
 from tests.e2e.cases import LISTED_HOSTS, contrast, luminance
 from tests.e2e.waiting import wait_until
 

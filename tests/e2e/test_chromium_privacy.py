@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.chromium import BANNER, ChromiumExtension, click_in_banner
 from tests.e2e.cases import VISITS
-from tests.e2e.entries import IDN, LISTED
+from testkit.entries import IDN, LISTED
 from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e

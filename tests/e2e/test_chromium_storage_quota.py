@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.chromium import ChromiumExtension
-from tests.e2e.entries import entry, list_document
+from testkit.entries import entry, list_document
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.cases import BROKEN_ANSWERS, PAYLOADS
 from tests.e2e.chromium import BANNER, banner_domain, banner_nodes, banner_text, click_in_banner
-from tests.e2e.entries import LISTED, SHOP_TEST, base_entries, entry, list_document
+from testkit.entries import LISTED, SHOP_TEST, base_entries, entry, list_document
 
 pytestmark = pytest.mark.e2e
 

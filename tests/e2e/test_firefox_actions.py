@@ -9,8 +9,8 @@ import pytest
 from marionette_driver.keys import Keys
 
 from tests.e2e.cases import BANNER_IN_HTML, DIALOG_CLOSES, TOP_LAYER_ATTACKS, dialog_removed
-from tests.e2e.entries import LISTED
-from tests.e2e.sites import page_html
+from testkit.entries import LISTED
+from testkit.sites import page_html
 
 pytestmark = pytest.mark.e2e
 

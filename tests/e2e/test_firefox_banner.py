@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.entries import IDN, LISTED, SHOP_TEST
+from testkit.entries import IDN, LISTED, SHOP_TEST
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
-from tests.e2e.sites import page_html
+from testkit.sites import page_html
 from tests.e2e.cases import LISTED_HOSTS, contrast, luminance
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.entries import LISTED
+from testkit.entries import LISTED
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 
 pytestmark = pytest.mark.e2e

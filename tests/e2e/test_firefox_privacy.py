@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.cases import VISITS
-from tests.e2e.entries import IDN, LISTED
+from testkit.entries import IDN, LISTED
 from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
 
 pytestmark = pytest.mark.e2e

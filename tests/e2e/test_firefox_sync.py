@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.cases import BROKEN_ANSWERS, PAYLOADS
-from tests.e2e.entries import LISTED, SHOP_TEST, base_entries, entry, list_document
+from testkit.entries import LISTED, SHOP_TEST, base_entries, entry, list_document
 from tests.e2e.firefox_harness import CaveatFirefox
 from tests.e2e.firefox_pages import OptionsTab, has_banner, popup_state
 

@@ -22,9 +22,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.chromium import BANNER, ChromiumExtension, banner_nodes, banner_text, click_in_banner
-from tests.e2e.entries import LISTED, base_entries, entry, list_document
+from testkit.entries import LISTED, base_entries, entry, list_document
 from tests.e2e.hostile import DIALOG_REMOVALS, FULL_SCREEN, HIDING_RULES, REWRITES, SNOOP, STRICT_CSP_PAGE, modal_then
-from tests.e2e.sites import page_html
+from testkit.sites import page_html
 from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e

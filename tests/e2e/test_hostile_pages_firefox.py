@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.entries import LISTED
-from tests.e2e.sites import page_html
+from testkit.entries import LISTED
+from testkit.sites import page_html
 from tests.e2e.hostile import (
     DIALOG_REMOVALS,
     FULL_SCREEN,

@@ -31,7 +31,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.chromium import banner_domain
-from tests.e2e.entries import LISTED, entry
+from testkit.entries import LISTED, entry
 from tests.e2e.faults import FAULTS, FETCH_TIMEOUT_MS, MARKER
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.e2e.entries import LISTED, entry
+from testkit.entries import LISTED, entry
 from tests.e2e.firefox_pages import OptionsTab, has_banner, popup_state
 from tests.e2e.faults import FAULTS, FETCH_TIMEOUT_MS, MARKER
 
