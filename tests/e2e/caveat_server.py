@@ -33,16 +33,31 @@ class ApiRequest:
 
 class CaveatServer:
     def __init__(self, db_path: Path, entries: list[dict]):
-        self.app = create_app({"DATABASE_URL": f"sqlite:///{db_path}", "REPORTS_RATE_LIMIT": 1000})
-        self.storage = self.app.extensions["caveat.storage"]
-        self.storage.init_schema()
-        self.storage.apply_changes(entries, [], actor="e2e-setup")
-        self.token = self.storage.create_token("e2e")
+        self.db_path = db_path
+        self.entries = entries
+        self.databases = 0
+        self._open_database()
         self.port = free_port()
         self.requests: list[ApiRequest] = []
         self._lock = threading.Lock()
         self._server = None
         self._thread = None
+
+    def _open_database(self) -> None:
+        self.databases += 1
+        path = self.db_path.with_name(f"{self.db_path.stem}-{self.databases}{self.db_path.suffix}")
+        self.app = create_app({"DATABASE_URL": f"sqlite:///{path}", "REPORTS_RATE_LIMIT": 1000})
+        self.storage = self.app.extensions["caveat.storage"]
+        self.storage.init_schema()
+        self.storage.apply_changes(self.entries, [], actor="e2e-setup")
+        self.token = self.storage.create_token("e2e")
+
+    def reset(self) -> None:
+        """A fresh database with the first entries, on the same address (the extension is built for it):
+        each browser of a cross-browser module starts from the same server state."""
+        self.storage.dispose()
+        self._open_database()
+        self.clear_log()
 
     @property
     def url(self) -> str:

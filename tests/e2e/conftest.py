@@ -107,6 +107,8 @@ def firefox(launch, tmp_path_factory):
 @pytest.fixture(scope="module", params=BROWSERS)
 def driver(request, launch, tmp_path_factory):
     """One browser per module and kind, through the common driver interface."""
+    if "caveat_server" in request.fixturenames:
+        request.getfixturevalue("caveat_server").reset()  # what the other browser published is gone
     browser = launch(request.param, tmp_path_factory.mktemp(request.param) / "profile")
     yield browser
     browser.close()

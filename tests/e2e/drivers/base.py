@@ -247,7 +247,7 @@ class BrowserDriver:
         raise NotImplementedError
 
     def popup_nodes(self, css: str) -> list[dict]:
-        """Popup elements as {text, attributes}."""
+        """Popup elements as {text, attributes, hidden} (hidden: inside a ``hidden`` element)."""
         raise NotImplementedError
 
     def popup_click(self, css: str) -> None:

@@ -250,7 +250,8 @@ class ChromiumExtension(BrowserDriver):
     def popup_nodes(self, css: str) -> list[dict]:
         return self.popup.evaluate(
             "(css) => Array.from(document.querySelectorAll(css)).map(el => ({text: el.textContent,"
-            " attributes: Object.fromEntries(Array.from(el.attributes).map(a => [a.name, a.value]))}))", css)
+            " attributes: Object.fromEntries(Array.from(el.attributes).map(a => [a.name, a.value])),"
+            " hidden: el.closest('[hidden]') !== null}))", css)
 
     def popup_click(self, css: str) -> None:
         self.popup.locator(css).click()
