@@ -117,9 +117,10 @@ def driver(request, launch, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _close_test_pages(request):
     """Tabs a test opened in a module-wide browser are closed after it."""
+    driver = request.getfixturevalue("driver") if "driver" in request.fixturenames else None
     yield
-    if "driver" in request.fixturenames:
-        request.getfixturevalue("driver").close_pages()
+    if driver is not None:
+        driver.close_pages()
 
 
 @pytest.fixture(scope="module")

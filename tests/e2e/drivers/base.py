@@ -219,6 +219,11 @@ class BrowserDriver:
         scripts = self.registered_scripts("caveat-banner")
         return scripts[0] if scripts else None
 
+    def extension_requests(self) -> list[tuple[str, str]]:
+        """(method, URL) of every http(s) request the extension itself made since the browser
+        started; needs the driver made with ``record_requests=True``."""
+        raise NotImplementedError
+
     def scripts_injected_into(self, url: str) -> list[str] | None:
         """Content script files the browser itself says it would inject into ``url``; None where it cannot tell."""
         return None
@@ -268,7 +273,15 @@ class BrowserDriver:
 class OptionsTab:
     """Caveat's options page in its own tab, beside the current page."""
 
+    def wait_rendered(self) -> None:
+        """The page has its state: the list status and the server address are filled in."""
+        wait_until(lambda: self.text_of("#list-status"), message="options to render")
+        wait_until(lambda: self.value("#server-url"), message="the options' server address")
+
     def text_of(self, css: str) -> str | None:
+        raise NotImplementedError
+
+    def value(self, css: str) -> str | None:
         raise NotImplementedError
 
     def click(self, css: str) -> None:

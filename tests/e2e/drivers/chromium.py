@@ -27,7 +27,8 @@ class ChromiumExtension(BrowserDriver):
     name = "chromium"
 
     def __init__(self, playwright, extension: Path, profile: Path, site_port: int, *, binary: Path = CHROMIUM,
-                 extra_args: list[str] | None = None, env: dict[str, str] | None = None):
+                 extra_args: list[str] | None = None, env: dict[str, str] | None = None,
+                 record_requests: bool = False):
         # A missing browser fails the test; it never skips it.
         assert Path(binary).is_file(), (
             f"Chromium is not installed at {binary}: install Debian's chromium package "
@@ -45,6 +46,8 @@ class ChromiumExtension(BrowserDriver):
         self.page = None
         self.popup = None
         self.color_scheme: str | None = None
+        self.record_requests = record_requests
+        self.requests: list = []
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -54,6 +57,8 @@ class ChromiumExtension(BrowserDriver):
             args=chromium_args(self.extension, self.site_port) + self.extra_args,
             **({"env": {**os.environ, **self.env}} if self.env else {}))
         self.ctx.set_default_timeout(15_000)
+        if self.record_requests:
+            self.ctx.on("request", lambda request: self.requests.append(request))
         self.sw = self.ctx.service_workers[0] if self.ctx.service_workers else self.ctx.wait_for_event("serviceworker")
         self.ext_id = self.sw.url.split("/")[2]
         if wait_ready:
@@ -91,6 +96,12 @@ class ChromiumExtension(BrowserDriver):
                 self.sw = self.ctx.service_workers[0] if self.ctx.service_workers else self.ctx.wait_for_event("serviceworker")
                 page.close()
         raise AssertionError("cannot reach the extension's service worker")
+
+    def extension_requests(self) -> list[tuple[str, str]]:
+        # Chromium tells the extension's requests apart by who made them: its service worker or its pages.
+        self.background("0")  # a round trip, so Playwright has delivered the request events so far
+        return [(r.method, r.url) for r in self.requests if r.url.startswith("http") and (
+            r.service_worker is not None or r.frame.url.startswith("chrome-extension://"))]
 
     def extension_api(self, body: str, *args):
         return self.background("async (args) => { const api = chrome; const toPage = (v) => v;\n" + body + "\n}",
@@ -266,11 +277,13 @@ class ChromiumExtension(BrowserDriver):
 class ChromiumOptions(OptionsTab):
     def __init__(self, chromium: ChromiumExtension):
         self.page = chromium.new_page(chromium.url("options.html"))
-        # the page has its state once the server field is filled
-        self.page.wait_for_function("document.querySelector('#server-url').value !== ''")
+        self.wait_rendered()
 
     def text_of(self, css: str) -> str | None:
         return self.page.evaluate("(css) => document.querySelector(css)?.textContent ?? null", css)
+
+    def value(self, css: str) -> str | None:
+        return self.page.evaluate("(css) => document.querySelector(css)?.value ?? null", css)
 
     def click(self, css: str) -> None:
         self.page.locator(css).click()

@@ -102,6 +102,10 @@ class CaveatFirefox(BrowserDriver):
     def extension_api(self, body: str, *args):
         return self._in_extension_tab(lambda: self.browser.extension_page_script(body, *args))
 
+    def extension_requests(self) -> list[tuple[str, str]]:
+        # Firefox's parent process sees every request and the add-on that triggered it.
+        return [(r["method"], r["url"]) for r in self.browser.request_log() if self.extension.addon_id in r["addons"]]
+
     def scripts_injected_into(self, url: str) -> list[str]:
         return self.browser.content_scripts_for(self.extension.addon_id, url)
 
@@ -260,7 +264,7 @@ class FirefoxOptions(OptionsTab):
         self.handle = firefox.client.open(type="tab")["handle"]
         with self.front():
             firefox.client.navigate(firefox.url("options.html"))
-            wait_until(lambda: firefox.text_of("#list-status"), message="options to render")
+        self.wait_rendered()
 
     @contextmanager
     def front(self):
@@ -273,6 +277,10 @@ class FirefoxOptions(OptionsTab):
     def text_of(self, css: str) -> str | None:
         with self.front() as ff:
             return ff.text_of(css)
+
+    def value(self, css: str) -> str | None:
+        with self.front() as ff:
+            return ff.value(css)
 
     def click(self, css: str) -> None:
         with self.front() as ff:
