@@ -107,8 +107,9 @@ def firefox(launch, tmp_path_factory):
 @pytest.fixture(scope="module", params=BROWSERS)
 def driver(request, launch, tmp_path_factory):
     """One browser per module and kind, through the common driver interface."""
-    if "caveat_server" in request.fixturenames:
-        request.getfixturevalue("caveat_server").reset()  # what the other browser published is gone
+    for server in ("caveat_server", "fault_server"):  # what the other browser published or broke is gone
+        if server in request.fixturenames:
+            request.getfixturevalue(server).reset()
     browser = launch(request.param, tmp_path_factory.mktemp(request.param) / "profile")
     yield browser
     browser.close()

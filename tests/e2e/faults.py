@@ -27,13 +27,17 @@ class FaultServer:
     """A list server on a fixed port whose answers a test switches: ``mode`` and ``version``."""
 
     def __init__(self):
+        self.release = threading.Event()  # ends a "slow" answer early when the test is done with it
+        self.reset()
+        self._server: ThreadedServer | None = None
+        self.port = free_port()  # fixed: the extension is built to sync from it
+
+    def reset(self) -> None:
+        """Healthy, at version 10, publishing the first entries and the marker: each browser starts here."""
         self.version = 10
         self.extra: list[dict] = []
         self.mode = "good"
-        self.release = threading.Event()  # ends a "slow" answer early when the test is done with it
         self.requests: list[str] = []
-        self._server: ThreadedServer | None = None
-        self.port = free_port()  # fixed: the extension is built to sync from it
 
     @property
     def url(self) -> str:

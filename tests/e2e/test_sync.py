@@ -27,17 +27,6 @@ def stored_list(driver) -> dict:
     return driver.storage("list")["list"]
 
 
-def popup_state(driver) -> dict:
-    """What the toolbar popup shows over the current page."""
-    driver.open_popup()
-    try:
-        driver.wait_for_popup_text("#list-version", "the popup to render")
-        return {"sync_error": driver.popup_text("#sync-error"), "list_version": driver.popup_text("#list-version"),
-                "access_offered": driver.popup_text("#access") is not None}
-    finally:
-        driver.close_popup()
-
-
 def test_new_entry_arrives_through_sync_now(driver, caveat_server, options):
     assert driver.banner_domain_on("newstore.example") is None
     version = caveat_server.put_entry(entry("newstore.example", "New Store"))
@@ -76,7 +65,7 @@ def test_server_down_keeps_the_list_and_the_popup_says_so(driver, caveat_server,
         assert result.endswith("The previous list is kept.")
         assert stored_list(driver) == before
         assert driver.banner_domain_on(LISTED) == LISTED
-        popup = popup_state(driver)
+        popup = driver.popup_state()
         assert "The last update failed" in (popup["sync_error"] or ""), popup
         assert "the list server could not be reached" in popup["sync_error"]
         assert f"Warning list version {before['version']}" in popup["list_version"]
@@ -84,7 +73,7 @@ def test_server_down_keeps_the_list_and_the_popup_says_so(driver, caveat_server,
     finally:
         caveat_server.start()
     assert options.sync_now().startswith("The list is up to date")
-    popup = popup_state(driver)
+    popup = driver.popup_state()
     assert popup["list_version"] and popup["sync_error"] is None
 
 

@@ -264,6 +264,16 @@ class BrowserDriver:
     def wait_for_popup_text(self, css: str, message: str = "the popup") -> str:
         return wait_until(lambda: self.popup_text(css), message=message)
 
+    def popup_state(self) -> dict:
+        """What the popup over the current page says about the list: {sync_error, list_version, access_offered}."""
+        self.open_popup()
+        try:
+            self.wait_for_popup_text("#list-version", "the popup to render")
+            return {"sync_error": self.popup_text("#sync-error"), "list_version": self.popup_text("#list-version"),
+                    "access_offered": self.popup_text("#access") is not None}
+        finally:
+            self.close_popup()
+
     # -- the options page in a tab of its own ------------------------------------
 
     def options_tab(self) -> "OptionsTab":
