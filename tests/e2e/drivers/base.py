@@ -95,6 +95,14 @@ class BrowserDriver:
         """``window[name]`` as the page's own scripts set it."""
         raise NotImplementedError
 
+    def page_sees_shadow_root(self) -> bool:
+        """Whether the page's own scripts see the banner host's shadow root (they must not: it is closed)."""
+        raise NotImplementedError
+
+    def page_finds(self, words: list[str]) -> list[str]:
+        """The words the page's own ``window.find`` reports on the page (selection cleared before each)."""
+        raise NotImplementedError
+
     def press(self, key: str) -> None:
         """A real key press: "Tab", "Enter"."""
         raise NotImplementedError
@@ -172,7 +180,7 @@ class BrowserDriver:
         raise NotImplementedError
 
     def banner_nodes(self, tag: str) -> list[dict]:
-        """Elements named ``tag`` inside the banner, as {text, attributes}."""
+        """Elements named ``tag`` ("a") or with that class (".bar") inside the banner, as {text, attributes}."""
         raise NotImplementedError
 
     def banner_styles(self, tag: str, properties: list[str]) -> list[dict[str, str]]:

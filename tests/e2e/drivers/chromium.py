@@ -156,6 +156,13 @@ class ChromiumExtension(BrowserDriver):
     def page_global(self, name: str):
         return self.page.evaluate(f"window[{name!r}]")
 
+    def page_sees_shadow_root(self) -> bool:
+        return self.page.evaluate("document.querySelector('[data-caveat-banner]').shadowRoot !== null")
+
+    def page_finds(self, words: list[str]) -> list[str]:
+        return self.page.evaluate("(words) => words.filter((w) => {"
+                                  " window.getSelection().removeAllRanges(); return window.find(w); })", words)
+
     def press(self, key: str) -> None:
         self.page.keyboard.press(key)
 
@@ -198,9 +205,16 @@ class ChromiumExtension(BrowserDriver):
             cdp.detach()
             raise
 
-    def _banner_elements(self, tag: str) -> tuple[object, list[dict]]:
+    def _banner_elements(self, selector: str) -> tuple[object, list[dict]]:
+        """Elements in the banner named ``selector`` ("button") or with its class (".bar")."""
+        def matches(node) -> bool:
+            if selector.startswith("."):
+                attrs = node.get("attributes") or []
+                return selector[1:] in dict(zip(attrs[::2], attrs[1::2])).get("class", "").split()
+            return node.get("nodeName") == selector.upper()
+
         found: list[dict] = []
-        cdp = self._banner_walk(lambda node, _: found.append(node) if node.get("nodeName") == tag.upper() else None)
+        cdp = self._banner_walk(lambda node, _: found.append(node) if matches(node) else None)
         return cdp, found
 
     def banner_text(self) -> str:

@@ -160,6 +160,16 @@ class CaveatFirefox(BrowserDriver):
             "const w = window.wrappedJSObject; const v = w[arguments[0]];"
             "return v === undefined ? null : JSON.parse(w.JSON.stringify(v));", script_args=[name])
 
+    def page_sees_shadow_root(self) -> bool:
+        return self.client.execute_script(
+            "return window.wrappedJSObject.document.querySelector('[data-caveat-banner]').shadowRoot !== null;")
+
+    def page_finds(self, words: list[str]) -> list[str]:
+        return self.client.execute_script(
+            "const w = window.wrappedJSObject;"
+            "return arguments[0].filter((word) => { w.getSelection().removeAllRanges(); return w.find(word); });",
+            script_args=[words])
+
     def press(self, key: str) -> None:
         self.type_text(KEYS[key])
 
