@@ -120,6 +120,11 @@ class BrowserDriver:
     def is_visible(self, css: str) -> bool:
         raise NotImplementedError
 
+    def is_hidden(self, css: str) -> bool:
+        """Absent, or hidden by its ``hidden`` attribute or ``display: none``."""
+        return self.evaluate(f"(() => {{ const el = document.querySelector({css!r});"
+                             " return !el || el.hidden || getComputedStyle(el).display === 'none'; })()")
+
     def click(self, css: str) -> None:
         """A real click on the current page's element."""
         raise NotImplementedError
