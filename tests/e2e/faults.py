@@ -1,6 +1,6 @@
 """A list server whose answers a test switches between healthy and broken,
 and the faults both browsers' sync tests put the extension through (see
-test_sync_faults_chromium.py for the procedure)."""
+test_sync_faults.py for the procedure)."""
 
 from __future__ import annotations
 

@@ -253,28 +253,30 @@ class FirefoxBrowser:
         self.client.navigate("about:blank")
         Addons(self.client).uninstall(addon_id)
 
-    def extension_hostname(self, addon_id: str) -> str:
+    def chrome_script(self, script: str, script_args: list | None = None):
+        """Run a script in Firefox's own (chrome) context, where WebExtensionPolicy and Services live."""
         with self.client.using_context(self.client.CONTEXT_CHROME):
-            hostname = self.client.execute_script(
-                "const p = WebExtensionPolicy.getByID(arguments[0]);"
-                "return p ? p.mozExtensionHostname : null;",
-                script_args=[addon_id])
+            return self.client.execute_script(script, script_args=script_args or [])
+
+    def extension_hostname(self, addon_id: str) -> str:
+        hostname = self.chrome_script(
+            "const p = WebExtensionPolicy.getByID(arguments[0]);"
+            "return p ? p.mozExtensionHostname : null;",
+            script_args=[addon_id])
         if not hostname:
             raise LookupError(f"add-on {addon_id} is not active")
         return hostname
 
     def installed_addon_ids(self) -> list[str]:
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script(
-                "return WebExtensionPolicy.getActiveExtensions().map(p => p.id);")
+        return self.chrome_script(
+            "return WebExtensionPolicy.getActiveExtensions().map(p => p.id);")
 
     def granted_origins(self, addon_id: str) -> list[str]:
         """The host patterns the add-on may currently access."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script(
-                "const p = WebExtensionPolicy.getByID(arguments[0]);"
-                "return p ? p.allowedOrigins.patterns.map(m => m.pattern) : [];",
-                script_args=[addon_id])
+        return self.chrome_script(
+            "const p = WebExtensionPolicy.getByID(arguments[0]);"
+            "return p ? p.allowedOrigins.patterns.map(m => m.pattern) : [];",
+            script_args=[addon_id])
 
     def suspend_background(self, addon_id: str) -> str:
         """Stop the add-on's event page, as Firefox does after it idles; returns its new state."""
@@ -288,17 +290,15 @@ class FirefoxBrowser:
 
     def background_state(self, addon_id: str) -> str:
         """"running", "stopped", ... as Firefox's add-on manager sees the event page."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script(
-                "return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;",
-                script_args=[addon_id])
+        return self.chrome_script(
+            "return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;",
+            script_args=[addon_id])
 
     def can_access(self, addon_id: str, url: str) -> bool:
         """Whether the add-on's host permissions cover ``url`` right now."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script(
-                "return WebExtensionPolicy.getByID(arguments[0]).canAccessURI(Services.io.newURI(arguments[1]));",
-                script_args=[addon_id, url])
+        return self.chrome_script(
+            "return WebExtensionPolicy.getByID(arguments[0]).canAccessURI(Services.io.newURI(arguments[1]));",
+            script_args=[addon_id, url])
 
     def content_scripts_for(self, addon_id: str, url: str) -> list[str]:
         """The add-on's content script files Firefox would inject into ``url`` (static and registered).
@@ -323,30 +323,26 @@ class FirefoxBrowser:
         The parent process sees every channel; the triggering principal says
         whether a page, the browser itself or an add-on (``addons``) asked.
         """
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            self.client.execute_script(_REQUEST_LOG_SCRIPT)
+        self.chrome_script(_REQUEST_LOG_SCRIPT)
 
     def request_log(self) -> list[dict]:
         """Requests since ``start_request_log``: {url, method, addons, origin}."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script("return window.caveatRequestLog.entries.slice();")
+        return self.chrome_script("return window.caveatRequestLog.entries.slice();")
 
     def permission_prompt_shown(self) -> bool:
         """Whether Firefox is showing an add-on's permission request doorhanger."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script(
-                "return !!PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);")
+        return self.chrome_script(
+            "return !!PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);")
 
     def accept_permission_prompt(self) -> None:
         """Click "Allow" on the permission doorhanger, as the person would."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            clicked = self.client.execute_script(
-                "const shown = PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);"
-                "if (!shown) return false;"
-                "const panel = PopupNotifications.panel.querySelector('popupnotification#addon-webext-permissions-notification');"
-                "if (!panel) return false;"
-                "panel.button.click();"
-                "return true;")
+        clicked = self.chrome_script(
+            "const shown = PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);"
+            "if (!shown) return false;"
+            "const panel = PopupNotifications.panel.querySelector('popupnotification#addon-webext-permissions-notification');"
+            "if (!panel) return false;"
+            "panel.button.click();"
+            "return true;")
         assert clicked, "no add-on permission prompt to accept"
 
     # -- pages -------------------------------------------------------------
