@@ -13,8 +13,8 @@ SHOP_TEST = "shop.example.test"
 
 
 def entry(domain: str, name: str | None = None, status: str = "disputed", **extra) -> dict:
-    """A valid entry in the published form; keyword arguments replace fields.
-    ``name`` defaults to the domain's first label, capitalised."""
+    """A valid entry in the published form; keyword arguments replace fields, and a field
+    given as ``...`` is left out. ``name`` defaults to the domain's first label, capitalised."""
     name = name or domain.split(".")[0].capitalize()
     base = {
         "domain": domain,
@@ -31,7 +31,8 @@ def entry(domain: str, name: str | None = None, status: str = "disputed", **extr
         "reviewed": "2026-10-01",
     }
     base.update(extra)
-    return copy.deepcopy(base)  # nothing shared with the caller's arguments
+    # A copy: nothing is shared with the caller's arguments.
+    return copy.deepcopy({key: value for key, value in base.items() if value is not ...})
 
 
 def base_entries() -> list[dict]:
