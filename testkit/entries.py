@@ -15,7 +15,7 @@ SHOP_TEST = "shop.example.test"
 def entry(domain: str, name: str | None = None, status: str = "disputed", **extra) -> dict:
     """A valid entry in the published form; keyword arguments replace fields, and a field
     given as ``...`` is left out. ``name`` defaults to the domain's first label, capitalised."""
-    name = name or domain.split(".")[0].capitalize()
+    name = domain.split(".")[0].capitalize() if name is None else name
     base = {
         "domain": domain,
         "name": name,
