@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.entries import IDN, LISTED, SHOP_TEST, base_entries, entry, list_document
+from testkit.entries import IDN, LISTED, SHOP_TEST, base_entries, entry, list_document
 
 # Hosts that get a banner, and the entry domain it names.
 LISTED_HOSTS = [
