@@ -11,7 +11,7 @@ import pytest
 
 from testkit.entries import LISTED
 from testkit.sites import page_html
-from tests.e2e.cases import BANNER_IN_HTML, DIALOG_CLOSES, TOP_LAYER_ATTACKS, dialog_removed
+from tests.e2e.cases import BANNER_FILES, BANNER_IN_HTML, DIALOG_CLOSES, TOP_LAYER_ATTACKS, dialog_removed
 from tests.e2e.drivers import only
 from tests.e2e.drivers.base import BANNER
 from tests.e2e.waiting import wait_until
@@ -122,7 +122,7 @@ def test_dont_warn_again_survives_restart_and_is_undone_in_options(driver):
     assert driver.banner_registration()["excludeMatches"] == [f"*://{LISTED}/*", f"*://www.{LISTED}/*"]
 
     driver.restart()  # same profile: the installed extension, its storage and the choice are kept
-    for url, scripts in ((f"http://www.{LISTED}/", []), (f"http://shop.{LISTED}/", ["banner.js"])):
+    for url, scripts in ((f"http://www.{LISTED}/", []), (f"http://shop.{LISTED}/", BANNER_FILES)):
         assert driver.scripts_injected_into(url) in (None, scripts), url  # where the browser can tell
     for host in (LISTED, f"www.{LISTED}"):  # www. and the bare domain are one site
         driver.open(f"http://{host}/")

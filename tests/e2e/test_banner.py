@@ -10,7 +10,7 @@ import pytest
 
 from testkit.entries import IDN, LISTED, SHOP_TEST
 from testkit.sites import page_html
-from tests.e2e.cases import LISTED_HOSTS, contrast, luminance
+from tests.e2e.cases import BANNER_FILES, BANNER_FILES_JS, LISTED_HOSTS, contrast, luminance
 from tests.e2e.drivers import only
 from tests.e2e.drivers.base import BANNER, BANNER_HOST
 from tests.e2e.drivers.chromium import ChromiumExtension
@@ -68,7 +68,7 @@ def test_the_browser_injects_nothing_into_unlisted_pages(driver):
     """Asked directly, Firefox would put Caveat's script only into listed pages,
     although host access would allow any page."""
     for url in (f"http://{LISTED}/", f"https://eu.checkout.{LISTED}/pay", f"http://{IDN}/", f"http://{SHOP_TEST}/"):
-        assert driver.scripts_injected_into(url) == ["banner.js"], url
+        assert driver.scripts_injected_into(url) == BANNER_FILES, url
     for url in ("http://unlisted.example/", f"http://not{LISTED}/", f"http://notlisted-{LISTED}/",
                 f"http://{LISTED}.evil.test/", f"http://www.{SHOP_TEST}/"):
         assert driver.scripts_injected_into(url) == [], url
@@ -123,7 +123,7 @@ def test_a_frame_where_no_warning_is_due_goes_away(driver, site_server):
     while the registration changes), the frame it drew is removed."""
     host = "unlisted-probe.example"
     driver.extension_api(
-        "await api.scripting.registerContentScripts(toPage([{id: 'test-unlisted', js: ['banner.js'],"
+        "await api.scripting.registerContentScripts(toPage([{id: 'test-unlisted', js: " + BANNER_FILES_JS + ","
         " matches: [args[0]], runAt: 'document_start', persistAcrossSessions: false}]));", f"*://{host}/*")
     try:
         site_server.set_page("/frame-probe", page_html(host, "frame probe", FRAME_PROBE), host=host)
@@ -231,7 +231,7 @@ def test_first_page_after_a_browser_restart_gets_the_banner(driver, launch, tmp_
     try:
         browser.restart(wait_ready=False)
         injected = browser.scripts_injected_into(f"http://{LISTED}/")
-        assert injected in (None, ["banner.js"])
+        assert injected in (None, BANNER_FILES)
         browser.open(f"http://www.{LISTED}/")
         try:
             assert browser.wait_for_banner()["data-caveat-domain"] == LISTED
