@@ -54,10 +54,10 @@ clean:
 # figures and ratios against same-run baselines into bench/results/*.json (bench/README.md).
 bench: setup-test
 	node bench/matcher_bench.js
-	$(BIN)/python bench/server_bench.py
-	$(BIN)/python bench/transfer_bench.py
-	$(BIN)/python bench/build_bench.py
-	$(BIN)/python bench/extension_bench.py
+	$(BIN)/python -m bench.server_bench
+	$(BIN)/python -m bench.transfer_bench
+	$(BIN)/python -m bench.build_bench
+	$(BIN)/python -m bench.extension_bench
 
 # Long reliability runs (about 20 minutes; not part of `make test`, which runs the
 # same tests with small counts): large property and schemathesis fuzz, ten kill -9
@@ -68,4 +68,4 @@ reliability: $(VENV)/.test
 	CAVEAT_FUZZ_EXAMPLES=300 $(BIN)/pytest -q tests/test_schemathesis.py
 	CAVEAT_RELIABILITY_ROUNDS=10 CAVEAT_RELIABILITY_WRITES=250 CAVEAT_RELIABILITY_READS=400 \
 		$(BIN)/pytest -q -s tests/reliability
-	$(BIN)/python tests/reliability/soak.py --duration 180
+	$(BIN)/python -m tests.reliability.soak --duration 180

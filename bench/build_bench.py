@@ -4,7 +4,7 @@ zipping the extension folder twice with Python's zipfile in a fresh
 interpreter (the least any packaging step costs). Also one build with a
 100,000-entry list, the size the extension benchmark loads.
 
-    .venv/bin/python bench/build_bench.py [--quick] [--out DIR] [--runs N]
+    .venv/bin/python -m bench.build_bench [--quick] [--out DIR] [--runs N]
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ import time
 import zipfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.common import ROOT, median, parser, python, ratio, table, write_results  # noqa: E402
-from bench.synthetic import list_document, synthetic_entries  # noqa: E402
+from bench.common import ROOT, median, parser, python, ratio, table, write_results
+from bench.synthetic import synthetic_entries
+from testkit.entries import list_document
 
 BARE_ZIP = """
 import pathlib, sys, zipfile

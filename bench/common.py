@@ -8,17 +8,17 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from testkit.chromium import CHROMIUM  # noqa: F401  (the benchmarks' browser, in their machine facts)
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
-CHROMIUM = Path(os.environ.get("CAVEAT_CHROMIUM", "/usr/lib/chromium/chromium"))
 # Other work on a shared machine moves every figure: the load when a script
 # started (this module is imported first) is kept with its figures.
 LOAD_AT_START = round(os.getloadavg()[0], 2)
@@ -126,20 +126,6 @@ def ratio(a: float | None, b: float | None) -> float | None:
     if a is None or b is None or b == 0:
         return None
     return a / b
-
-
-_HANDED_OUT: set[int] = set()
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on, never the same one twice in this process."""
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port not in _HANDED_OUT:
-            _HANDED_OUT.add(port)
-            return port
 
 
 def python() -> str:

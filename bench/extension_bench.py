@@ -20,7 +20,7 @@ big build is therefore measured twice: as build.py makes it, and with
 folder; extension/ is not touched), which shows what the design costs once
 the list can be stored.
 
-    .venv/bin/python bench/extension_bench.py [--quick] [--out DIR] [--loads N] [--entries N]
+    .venv/bin/python -m bench.extension_bench [--quick] [--out DIR] [--loads N] [--entries N]
 """
 
 from __future__ import annotations
@@ -35,11 +35,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.cdp import CdpSocket, devtools_port, targets  # noqa: E402
-from bench.common import CHROMIUM, median, parser, ratio, table, write_results  # noqa: E402
-from bench.synthetic import synthetic_entries  # noqa: E402
+from bench.cdp import CdpSocket, devtools_port, targets
+from bench.common import CHROMIUM, median, parser, ratio, table, write_results
+from bench.synthetic import synthetic_entries
+from testkit.chromium import chromium_args
+from testkit.entries import LISTED, base_entries, list_document
+from testkit.extension import run_build
+from testkit.sites import SiteServer
 
 # Where the banner's host element first appears, recorded by the page's main
 # world from document start (performance.now() is relative to navigation start).
@@ -78,7 +80,6 @@ class BenchChromium:
     (for the service worker's heap). Reuses the end-to-end tests' launch flags."""
 
     def __init__(self, playwright, profile: Path, site_port: int, extension: Path | None):
-        from tests.e2e.chromium import chromium_args
 
         args = chromium_args(extension or profile, site_port)
         if extension is None:
@@ -137,7 +138,7 @@ class BenchChromium:
           const matches = [];
           for (let i = 0; i < count; i++) matches.push(`*://*.probe${i}.example/*`);
           const start = performance.now();
-          await chrome.scripting.registerContentScripts([{ id: 'caveat-bench-probe', js: ['banner.js'], matches,
+          await chrome.scripting.registerContentScripts([{ id: 'caveat-bench-probe', js: ['content/util.js', 'banner.js'], matches,
             runAt: 'document_start', persistAcrossSessions: persist }]);
           return performance.now() - start;
         }""", [patterns, persist])
@@ -165,8 +166,6 @@ def with_unlimited_storage(unpacked: Path, copy_to: Path) -> Path:
 
 def build_extensions(tmp: Path, big: int) -> tuple[Path, Path, int]:
     """The extension built by build.py twice: the end-to-end tests' small list, and ``big`` more entries."""
-    from tests.e2e.conftest import run_build
-    from tests.e2e.entries import base_entries, list_document
 
     big_entries = base_entries() + synthetic_entries(big)
     with contextlib.redirect_stdout(sys.stderr):  # build.py's summary is not part of the report
@@ -189,8 +188,6 @@ def page_loads(browsers: dict[str, BenchChromium], loads: int) -> dict[str, list
 
 def banner_timings(browser: BenchChromium, loads: int) -> list[dict]:
     """Loads of a listed page sent in two parts; where the banner landed relative to DOMContentLoaded."""
-    from tests.e2e.entries import LISTED
-
     browser.page.add_init_script(BANNER_PROBE)
     results = []
     for i in range(loads):
@@ -259,8 +256,6 @@ def main(argv=None) -> int:
     registration_sizes = [100] if args.quick else [10_000, 50_000]
 
     from playwright.sync_api import sync_playwright
-
-    from tests.e2e.sites import SiteServer
 
     site = SiteServer().start()
     browsers: dict[str, BenchChromium] = {}

@@ -2,21 +2,17 @@
 endpoint, run by gunicorn with exactly the settings `caveat serve` uses
 (server.cli.gunicorn_options, the same CAVEAT_* variables).
 
-    .venv/bin/python bench/floor_server.py --bind 127.0.0.1:PORT
+    .venv/bin/python -m bench.floor_server --bind 127.0.0.1:PORT
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from flask import Flask, jsonify
 
-from flask import Flask, jsonify  # noqa: E402
-
-from server.cli import CaveatServer, gunicorn_options  # noqa: E402
-from server.settings import load_settings  # noqa: E402
+from server.cli import CaveatServer, gunicorn_options
+from server.settings import load_settings
 
 
 def floor_app() -> Flask:

@@ -236,7 +236,7 @@ function benchSize(n) {
 function machineInfo() {
   const py = existsSync(path.join(ROOT, ".venv/bin/python")) ? path.join(ROOT, ".venv/bin/python") : "python3";
   try {
-    const info = JSON.parse(execFileSync(py, [path.join(HERE, "common.py")], { encoding: "utf8" }));
+    const info = JSON.parse(execFileSync(py, ["-m", "bench.common"], { cwd: ROOT, encoding: "utf8" }));
     return { ...info, load_average_1m_at_start: LOAD_AT_START };
   } catch {
     return { cpu_model: os.cpus()[0]?.model, cores: os.cpus().length, kernel: os.release(), node: process.version,

@@ -10,7 +10,7 @@ baselines measured in the same run, each right after the other:
 
 Each figure is the median of several short runs, Caveat and nginx alternating.
 
-    .venv/bin/python bench/server_bench.py [--quick] [--out DIR] [--entries N] [--duration S] [--repeats N]
+    .venv/bin/python -m bench.server_bench [--quick] [--out DIR] [--entries N] [--duration S] [--repeats N]
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.common import ROOT, free_port, median, parser, ratio, table, write_results  # noqa: E402
-from bench.services import caveat_service, floor_service, nginx_service, request  # noqa: E402
-from bench.database import prepare_database  # noqa: E402
+from bench.common import ROOT, median, parser, ratio, table, write_results
+from bench.services import caveat_service, floor_service, nginx_service, request
+from bench.database import prepare_database
+from testkit.ports import free_port
 
 WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
 UNLISTED_HOST = "checkout.unlisted-shop.example"

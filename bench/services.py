@@ -126,7 +126,7 @@ def caveat_service(database_url: str, port: int, log: Path) -> Service:
 
 
 def floor_service(port: int, log: Path) -> Service:
-    return Service("flask floor", [python(), str(ROOT / "bench" / "floor_server.py"), "--bind", f"127.0.0.1:{port}"],
+    return Service("flask floor", [python(), "-m", "bench.floor_server", "--bind", f"127.0.0.1:{port}"],
                    port, log, ready_path="/ping")
 
 

@@ -1,7 +1,7 @@
 """Markdown tables of the figures in bench/results/*.json, for bench/README.md,
 and the comparison that is furthest from its ceiling.
 
-    .venv/bin/python bench/summarize.py [--results DIR]
+    .venv/bin/python -m bench.summarize [--results DIR]
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.common import RESULTS, _cell  # noqa: E402
+from bench.common import RESULTS, _cell
 
 
 def md(headers: list[str], rows: list[list]) -> str:

@@ -4,7 +4,7 @@ at 1,000 / 10,000 / 100,000 synthetic entries. Baseline in the same run: the
 entry domains alone as a newline list, gzip -9 (what a bare hostname list
 costs, the measure used for real blocklists in the reference).
 
-    .venv/bin/python bench/transfer_bench.py [--quick] [--out DIR] [--sizes 1000,10000]
+    .venv/bin/python -m bench.transfer_bench [--quick] [--out DIR] [--sizes 1000,10000]
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.common import free_port, parser, ratio, table, write_results  # noqa: E402
-from bench.database import open_storage, prepare_database  # noqa: E402
-from bench.services import caveat_service  # noqa: E402
+from bench.common import parser, ratio, table, write_results
+from bench.database import open_storage, prepare_database
+from bench.services import caveat_service
+from testkit.ports import free_port
 
 
 def wire_get(port: int, path: str, headers: dict | None = None) -> dict:

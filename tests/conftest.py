@@ -7,23 +7,15 @@ Generic on purpose, for every test module::
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from server import create_app
+from testkit.entries import entry
 
-SAMPLE_ENTRY = {
-    "domain": "allofmp3.example",
-    "name": "AllOfMP3",
-    "status": "disputed",
-    "summary": "A music store whose licences were disputed by rights holders.",
-    "details": "",
-    "sources": [{"title": "Example source", "url": "https://news.example/allofmp3"}],
-    "related": [],
-    "include_subdomains": True,
-    "reviewed": "2026-11-01",
-}
+SAMPLE_ENTRY = entry("allofmp3.example", "AllOfMP3",
+                     summary="A music store whose licences were disputed by rights holders.", details="",
+                     sources=[{"title": "Example source", "url": "https://news.example/allofmp3"}],
+                     reviewed="2026-11-01")
 
 
 @pytest.fixture(autouse=True)
@@ -82,9 +74,6 @@ def make_entry():
     """A valid entry; keyword arguments replace fields (``details=...`` style)."""
 
     def make(domain: str = SAMPLE_ENTRY["domain"], **changes) -> dict:
-        entry = copy.deepcopy(SAMPLE_ENTRY)
-        entry["domain"] = domain
-        entry.update(changes)
-        return entry
+        return entry(**{**SAMPLE_ENTRY, "domain": domain, **changes})
 
     return make

@@ -21,10 +21,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = {
     "matcher": ["node", "bench/matcher_bench.js"],
-    "server": [sys.executable, "bench/server_bench.py"],
-    "transfer": [sys.executable, "bench/transfer_bench.py"],
-    "build": [sys.executable, "bench/build_bench.py"],
-    "extension": [sys.executable, "bench/extension_bench.py"],
+    "server": [sys.executable, "-m", "bench.server_bench"],
+    "transfer": [sys.executable, "-m", "bench.transfer_bench"],
+    "build": [sys.executable, "-m", "bench.build_bench"],
+    "extension": [sys.executable, "-m", "bench.extension_bench"],
 }
 MACHINE_KEYS = {"cpu_model", "cores", "kernel", "python", "node", "chromium", "date"}
 

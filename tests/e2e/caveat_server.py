@@ -11,7 +11,6 @@ Browser-neutral: shared by the Chromium and Firefox tests.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import urllib.error
 import urllib.request
@@ -21,6 +20,7 @@ from pathlib import Path
 from werkzeug.serving import make_server
 
 from server import create_app
+from testkit.ports import free_port
 
 
 @dataclass
@@ -31,24 +31,33 @@ class ApiRequest:
     headers: dict[str, str]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class CaveatServer:
     def __init__(self, db_path: Path, entries: list[dict]):
-        self.app = create_app({"DATABASE_URL": f"sqlite:///{db_path}", "REPORTS_RATE_LIMIT": 1000})
-        self.storage = self.app.extensions["caveat.storage"]
-        self.storage.init_schema()
-        self.storage.apply_changes(entries, [], actor="e2e-setup")
-        self.token = self.storage.create_token("e2e")
-        self.port = _free_port()
+        self.db_path = db_path
+        self.entries = entries
+        self.databases = 0
+        self._open_database()
+        self.port = free_port()
         self.requests: list[ApiRequest] = []
         self._lock = threading.Lock()
         self._server = None
         self._thread = None
+
+    def _open_database(self) -> None:
+        self.databases += 1
+        path = self.db_path.with_name(f"{self.db_path.stem}-{self.databases}{self.db_path.suffix}")
+        self.app = create_app({"DATABASE_URL": f"sqlite:///{path}", "REPORTS_RATE_LIMIT": 1000})
+        self.storage = self.app.extensions["caveat.storage"]
+        self.storage.init_schema()
+        self.storage.apply_changes(self.entries, [], actor="e2e-setup")
+        self.token = self.storage.create_token("e2e")
+
+    def reset(self) -> None:
+        """A fresh database with the first entries, on the same address (the extension is built for it):
+        each browser of a cross-browser module starts from the same server state."""
+        self.storage.dispose()
+        self._open_database()
+        self.clear_log()
 
     @property
     def url(self) -> str:

@@ -1,39 +1,41 @@
 """Shared, browser-neutral fixtures for the end-to-end tests.
 
-- ``site_server``: the local stand-in for every website (``sites.SiteServer``);
+- ``site_server``: the local stand-in for every website (``testkit.sites.SiteServer``);
 - ``caveat_server``: the real Flask app on a temporary SQLite database
-  (``caveat_server.CaveatServer``), loaded with ``entries.base_entries()``;
+  (``caveat_server.CaveatServer``), loaded with ``testkit.entries.base_entries()``;
 - ``build_extension``: runs ``build.main`` into a temporary folder and returns
   the unpacked extension for one browser;
-- ``list_server_url``: the server ``chromium`` and ``firefox`` sync from,
-  ``caveat_server`` unless a module overrides it (the sync-fault modules);
-- ``chromium``: one Chromium per test module with the built extension, synced
-  from ``list_server_url`` (modules that need another setup define their own);
-- ``page``: ``page(url)`` opens a tab in that Chromium and closes it after the test;
+- ``list_server_url``: the server the browsers sync from, ``caveat_server``
+  unless a module overrides it (the sync-fault tests);
+- ``driver``: one browser per test module with the built extension, once
+  for each of ``chromium`` and ``firefox`` (test ids ``test_x[chromium]``);
+  a test for one browser only says ``@only("chromium")``;
+- ``chromium`` / ``firefox``: the same, for the browser-specific modules;
+- ``launch``: ``launch(browser, profile, **options)`` starts a further
+  browser of that kind, which the test closes;
 - ``fault_server``: a list server a test switches between healthy and broken
-  (``faults.FaultServer``), one per module;
-- ``firefox``: one Firefox ESR per test module with the built xpi installed
-  through the add-on manager, synced from ``list_server_url``.
+  (``faults.FaultServer``), one per module.
 
-Chromium-specific helpers live in ``chromium.py``; Firefox's in
-``firefox_harness.py``.
+The drivers (``drivers/``) are the one interface the tests use; where a
+browser differs, its driver says so.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-import build
 from tests.e2e.caveat_server import CaveatServer
-from tests.e2e.chromium import ChromiumExtension
+from tests.e2e.drivers import BROWSERS
+from tests.e2e.drivers.base import BrowserDriver
+from tests.e2e.drivers.chromium import ChromiumExtension
+from tests.e2e.drivers.firefox import CaveatFirefox
 from tests.e2e.faults import FaultServer
-from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
-from tests.e2e.entries import base_entries, list_document
-from tests.e2e.sites import SiteServer
+from testkit.entries import base_entries, list_document
+from testkit.extension import packaged_xpi, run_build
+from testkit.sites import SiteServer
 
 # Playwright's 5 s default is tight for a browser on a loaded 2-core CI
 # machine; a passing expectation returns as soon as it holds, so only a
@@ -56,18 +58,6 @@ def caveat_server(tmp_path_factory):
     server.stop()
 
 
-def run_build(browser: str, out: Path, list_doc: dict, server_url: str) -> Path:
-    """Build the extension with build.py, as a release would, and return dist/<browser>/."""
-    out.mkdir(parents=True, exist_ok=True)
-    list_file = out / "list.json"
-    list_file.write_text(json.dumps(list_doc), encoding="utf-8")
-    code = build.main(["--browser", browser, "--out", str(out), "--list", str(list_file), "--server-url", server_url])
-    assert code == 0, f"build.py failed with exit code {code}"
-    unpacked = out / browser
-    assert (unpacked / "manifest.json").is_file() and (unpacked / "data" / "list.json").is_file()
-    return unpacked
-
-
 @pytest.fixture(scope="module")
 def build_extension(tmp_path_factory):
     """``build_extension(browser, server_url, list_doc=None)`` -> unpacked extension folder."""
@@ -79,40 +69,59 @@ def build_extension(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def list_server_url(caveat_server):
-    """The server the module's ``chromium`` and ``firefox`` are built to sync
-    from; a module overrides this fixture to point them at another server."""
+    """The server the module's browsers are built to sync from; a module
+    overrides this fixture to point them at another server."""
     return caveat_server.url
 
 
+def start_browser(kind: str, playwright, extension: Path, profile: Path, site_port: int, **options) -> BrowserDriver:
+    """A started driver of ``kind`` with ``extension`` (``build_extension``'s folder) installed."""
+    if kind == "chromium":
+        return ChromiumExtension(playwright, extension, profile, site_port, **options).start()
+    return CaveatFirefox(packaged_xpi(extension), profile, site_port, **options).start()
+
+
 @pytest.fixture(scope="module")
-def chromium(playwright, build_extension, list_server_url, site_server, tmp_path_factory):
-    extension = build_extension("chrome", list_server_url)
-    browser = ChromiumExtension(playwright, extension, tmp_path_factory.mktemp("profile"), site_server.port).start()
+def launch(playwright, build_extension, list_server_url, site_server):
+    """``launch(kind, profile, **options)``: a further browser synced from ``list_server_url``."""
+    def _launch(kind: str, profile: Path, **options) -> BrowserDriver:
+        extension = build_extension("chrome" if kind == "chromium" else "firefox", list_server_url)
+        return start_browser(kind, playwright, extension, profile, site_server.port, **options)
+    return _launch
+
+
+@pytest.fixture(scope="module")
+def chromium(launch, tmp_path_factory):
+    browser = launch("chromium", tmp_path_factory.mktemp("profile"))
     yield browser
     browser.close()
 
 
-@pytest.fixture
-def page(chromium):
-    pages = []
-
-    def _open(url):
-        p = chromium.open(url)
-        pages.append(p)
-        return p
-
-    yield _open
-    for p in pages:
-        if not p.is_closed():
-            p.close()
-
-
 @pytest.fixture(scope="module")
-def firefox(build_extension, list_server_url, site_server, tmp_path_factory):
-    xpi = packaged_xpi(build_extension("firefox", list_server_url))
-    browser = CaveatFirefox(xpi, tmp_path_factory.mktemp("firefox") / "profile", site_server.port).start()
+def firefox(launch, tmp_path_factory):
+    browser = launch("firefox", tmp_path_factory.mktemp("firefox") / "profile")
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="module", params=BROWSERS)
+def driver(request, launch, tmp_path_factory):
+    """One browser per module and kind, through the common driver interface."""
+    for server in ("caveat_server", "fault_server"):  # what the other browser published or broke is gone
+        if server in request.fixturenames:
+            request.getfixturevalue(server).reset()
+    browser = launch(request.param, tmp_path_factory.mktemp(request.param) / "profile")
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_test_pages(request):
+    """Tabs a test opened in a module-wide browser are closed after it."""
+    driver = request.getfixturevalue("driver") if "driver" in request.fixturenames else None
+    yield
+    if driver is not None:
+        driver.close_pages()
 
 
 @pytest.fixture(scope="module")

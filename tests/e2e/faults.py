@@ -1,6 +1,6 @@
 """A list server whose answers a test switches between healthy and broken,
 and the faults both browsers' sync tests put the extension through (see
-test_sync_faults_chromium.py for the procedure)."""
+test_sync_faults.py for the procedure)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import re
 import socket
 import struct
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from tests.e2e.entries import base_entries, entry, list_document
+from testkit.entries import base_entries, entry, list_document
+from testkit.ports import free_port
+from testkit.serving import ThreadedServer, serve_in_thread, stop_serving
 
 FETCHING_JS = Path(__file__).resolve().parents[2] / "extension" / "background" / "fetching.js"
 FETCH_TIMEOUT_MS = int(re.search(r"FETCH_TIMEOUT_MS\s*=\s*([\d_]+)", FETCHING_JS.read_text()).group(1).replace("_", ""))
@@ -25,15 +27,17 @@ class FaultServer:
     """A list server on a fixed port whose answers a test switches: ``mode`` and ``version``."""
 
     def __init__(self):
+        self.release = threading.Event()  # ends a "slow" answer early when the test is done with it
+        self.reset()
+        self._server: ThreadedServer | None = None
+        self.port = free_port()  # fixed: the extension is built to sync from it
+
+    def reset(self) -> None:
+        """Healthy, at version 10, publishing the first entries and the marker: each browser starts here."""
         self.version = 10
         self.extra: list[dict] = []
         self.mode = "good"
-        self.release = threading.Event()  # ends a "slow" answer early when the test is done with it
         self.requests: list[str] = []
-        self._server: ThreadingHTTPServer | None = None
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
 
     @property
     def url(self) -> str:
@@ -59,19 +63,12 @@ class FaultServer:
                 owner.requests.append(self.path)
                 owner.answer(self)
 
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-
-        self._server = Server(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = serve_in_thread(Handler, self.port, name="fault-server")
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        stop_serving(self._server)
+        self._server = None
 
     # --- answers ------------------------------------------------------------------------------
 

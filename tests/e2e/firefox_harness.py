@@ -18,7 +18,6 @@ import os
 import socket
 import subprocess
 import time
-import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,8 @@ from marionette_driver import errors
 from marionette_driver.addons import Addons
 from marionette_driver.marionette import Marionette
 
+from testkit.ports import free_port  # tests/test_build_browsers.py imports it from here too
+from tests.e2e.firefox_profile import profile_prefs, write_user_js
 from tests.e2e.waiting import wait_until
 
 FIREFOX_BINARY = Path(os.environ.get("CAVEAT_FIREFOX", "/usr/bin/firefox-esr"))
@@ -41,141 +42,6 @@ PAGE_LOAD_TIMEOUT = 20
 SCRIPT_TIMEOUT = 20
 STARTUP_TIMEOUT = 60
 SHUTDOWN_TIMEOUT = 30
-
-
-def free_port() -> int:
-    """A TCP port that is free right now on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def proxy_autoconfig_url(site_port: int) -> str:
-    """A PAC (as a data: URL) sending every non-loopback host to the site server."""
-    pac = (
-        "function FindProxyForURL(url, host) {"
-        " if (host == 'localhost' || host == '127.0.0.1' || host == '[::1]') return 'DIRECT';"
-        f" return 'PROXY 127.0.0.1:{site_port}';"
-        " }"
-    )
-    return "data:text/javascript," + urllib.parse.quote(pac)
-
-
-def profile_prefs(marionette_port: int, site_port: int) -> dict[str, object]:
-    """Preferences for a quiet, fast, offline test profile."""
-    return {
-        "marionette.port": marionette_port,
-        # Route test hostnames to the local site server.
-        "network.proxy.type": 2,
-        "network.proxy.autoconfig_url": proxy_autoconfig_url(site_port),
-        "network.proxy.socks_remote_dns": False,
-        "network.trr.mode": 5,
-        # Test sites are plain http.
-        "dom.security.https_first": False,
-        "dom.security.https_first_schemeless": False,
-        "dom.security.https_only_mode": False,
-        "browser.fixup.alternate.enabled": False,
-        # MV3 host permissions are optional in Firefox; grant them at install
-        # as a person accepting the install prompt would.
-        "extensions.originControls.grantByDefault": True,
-        # The shipped xpi is unsigned in tests; ESR honours this pref, which
-        # lets a permanent (restart-surviving) install happen.
-        "xpinstall.signatures.required": False,
-        "extensions.autoDisableScopes": 0,
-        "extensions.enabledScopes": 5,
-        "extensions.installDistroAddons": False,
-        "extensions.update.enabled": False,
-        "extensions.update.autoUpdateDefault": False,
-        "extensions.getAddons.cache.enabled": False,
-        "extensions.systemAddon.update.enabled": False,
-        "extensions.blocklist.enabled": False,
-        "extensions.pocket.enabled": False,
-        "extensions.formautofill.addresses.enabled": False,
-        "extensions.formautofill.creditCards.enabled": False,
-        "extensions.getAddons.discovery.api_url": "data:, ",
-        "browser.discovery.enabled": False,
-        # First run, welcome pages, default-browser nag, session restore.
-        "browser.shell.checkDefaultBrowser": False,
-        "browser.startup.page": 0,
-        "browser.startup.homepage": "about:blank",
-        "browser.startup.homepage_override.mstone": "ignore",
-        "startup.homepage_welcome_url": "about:blank",
-        "startup.homepage_welcome_url.additional": "",
-        "browser.aboutwelcome.enabled": False,
-        "browser.preonboarding.enabled": False,
-        "termsofuse.bypassNotification": True,
-        "trailhead.firstrun.didSeeAboutWelcome": True,
-        "browser.sessionstore.resume_from_crash": False,
-        "browser.tabs.warnOnClose": False,
-        "browser.warnOnQuit": False,
-        "toolkit.startup.max_resumed_crashes": -1,
-        "browser.newtabpage.enabled": False,
-        "browser.newtabpage.activity-stream.testing.shouldInitializeFeeds": False,
-        "browser.newtabpage.activity-stream.showSponsoredTopSites": False,
-        "browser.topsites.contile.enabled": False,
-        "browser.pagethumbnails.capturing_disabled": True,
-        "browser.uitour.enabled": False,
-        "browser.ml.enable": False,
-        "browser.translations.enable": False,
-        "browser.backup.enabled": False,
-        "identity.fxaccounts.enabled": False,
-        "signon.rememberSignons": False,
-        # Telemetry, studies, updates, remote settings, captive portal.
-        "datareporting.policy.dataSubmissionEnabled": False,
-        "datareporting.policy.dataSubmissionPolicyBypassNotification": True,
-        "datareporting.healthreport.uploadEnabled": False,
-        "datareporting.usage.uploadEnabled": False,
-        "toolkit.telemetry.enabled": False,
-        "toolkit.telemetry.unified": False,
-        "toolkit.telemetry.archive.enabled": False,
-        "toolkit.telemetry.server": "",
-        "app.normandy.enabled": False,
-        "app.normandy.api_url": "",
-        "app.shield.optoutstudies.enabled": False,
-        "app.update.disabledForTesting": True,
-        "app.update.auto": False,
-        "app.update.checkInstallTime": False,
-        "services.settings.server": "data:,#remote-settings-dummy/v1",
-        "network.captive-portal-service.enabled": False,
-        "network.connectivity-service.enabled": False,
-        "network.dns.disablePrefetch": True,
-        "network.prefetch-next": False,
-        "network.predictor.enabled": False,
-        "network.http.speculative-parallel-limit": 0,
-        "browser.safebrowsing.malware.enabled": False,
-        "browser.safebrowsing.phishing.enabled": False,
-        "browser.safebrowsing.downloads.enabled": False,
-        "browser.safebrowsing.blockedURIs.enabled": False,
-        "browser.safebrowsing.update.enabled": False,
-        "browser.search.update": False,
-        "browser.region.network.url": "",
-        "browser.urlbar.suggest.searches": False,
-        "geo.provider.network.url": "",
-        "media.gmp-manager.updateEnabled": False,
-        "general.useragent.updates.enabled": False,
-        "dom.push.connection.enabled": False,
-        "idle.lastDailyNotification": -1,
-        "privacy.trackingprotection.enabled": False,
-        "security.remote_settings.intermediates.enabled": False,
-        # Keep going on a loaded machine: no hang dialogs, no slow-script prompts.
-        "dom.ipc.reportProcessHangs": False,
-        "dom.max_script_run_time": 0,
-        "dom.max_chrome_script_run_time": 0,
-        # Extension console output reaches firefox.log, which helps when a test fails.
-        "devtools.console.stdout.content": True,
-        "messaging-system.rsexperimentloader.enabled": False,
-        "browser.chrome.site_icons": False,
-        "devtools.console.stdout.chrome": True,
-        "browser.dom.window.dump.enabled": True,
-    }
-
-
-def write_user_js(profile_dir: Path, prefs: dict[str, object]) -> Path:
-    profile_dir.mkdir(parents=True, exist_ok=True)
-    lines = [f"user_pref({json.dumps(name)}, {json.dumps(value)});" for name, value in prefs.items()]
-    path = profile_dir / "user.js"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 @dataclass(frozen=True)
@@ -387,28 +253,30 @@ class FirefoxBrowser:
         self.client.navigate("about:blank")
         Addons(self.client).uninstall(addon_id)
 
-    def extension_hostname(self, addon_id: str) -> str:
+    def chrome_script(self, script: str, script_args: list | None = None):
+        """Run a script in Firefox's own (chrome) context, where WebExtensionPolicy and Services live."""
         with self.client.using_context(self.client.CONTEXT_CHROME):
-            hostname = self.client.execute_script(
-                "const p = WebExtensionPolicy.getByID(arguments[0]);"
-                "return p ? p.mozExtensionHostname : null;",
-                script_args=[addon_id])
+            return self.client.execute_script(script, script_args=script_args or [])
+
+    def extension_hostname(self, addon_id: str) -> str:
+        hostname = self.chrome_script(
+            "const p = WebExtensionPolicy.getByID(arguments[0]);"
+            "return p ? p.mozExtensionHostname : null;",
+            script_args=[addon_id])
         if not hostname:
             raise LookupError(f"add-on {addon_id} is not active")
         return hostname
 
     def installed_addon_ids(self) -> list[str]:
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script(
-                "return WebExtensionPolicy.getActiveExtensions().map(p => p.id);")
+        return self.chrome_script(
+            "return WebExtensionPolicy.getActiveExtensions().map(p => p.id);")
 
     def granted_origins(self, addon_id: str) -> list[str]:
         """The host patterns the add-on may currently access."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script(
-                "const p = WebExtensionPolicy.getByID(arguments[0]);"
-                "return p ? p.allowedOrigins.patterns.map(m => m.pattern) : [];",
-                script_args=[addon_id])
+        return self.chrome_script(
+            "const p = WebExtensionPolicy.getByID(arguments[0]);"
+            "return p ? p.allowedOrigins.patterns.map(m => m.pattern) : [];",
+            script_args=[addon_id])
 
     def suspend_background(self, addon_id: str) -> str:
         """Stop the add-on's event page, as Firefox does after it idles; returns its new state."""
@@ -422,17 +290,15 @@ class FirefoxBrowser:
 
     def background_state(self, addon_id: str) -> str:
         """"running", "stopped", ... as Firefox's add-on manager sees the event page."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script(
-                "return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;",
-                script_args=[addon_id])
+        return self.chrome_script(
+            "return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;",
+            script_args=[addon_id])
 
     def can_access(self, addon_id: str, url: str) -> bool:
         """Whether the add-on's host permissions cover ``url`` right now."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script(
-                "return WebExtensionPolicy.getByID(arguments[0]).canAccessURI(Services.io.newURI(arguments[1]));",
-                script_args=[addon_id, url])
+        return self.chrome_script(
+            "return WebExtensionPolicy.getByID(arguments[0]).canAccessURI(Services.io.newURI(arguments[1]));",
+            script_args=[addon_id, url])
 
     def content_scripts_for(self, addon_id: str, url: str) -> list[str]:
         """The add-on's content script files Firefox would inject into ``url`` (static and registered).
@@ -457,30 +323,26 @@ class FirefoxBrowser:
         The parent process sees every channel; the triggering principal says
         whether a page, the browser itself or an add-on (``addons``) asked.
         """
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            self.client.execute_script(_REQUEST_LOG_SCRIPT)
+        self.chrome_script(_REQUEST_LOG_SCRIPT)
 
     def request_log(self) -> list[dict]:
         """Requests since ``start_request_log``: {url, method, addons, origin}."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script("return window.caveatRequestLog.entries.slice();")
+        return self.chrome_script("return window.caveatRequestLog.entries.slice();")
 
     def permission_prompt_shown(self) -> bool:
         """Whether Firefox is showing an add-on's permission request doorhanger."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            return self.client.execute_script(
-                "return !!PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);")
+        return self.chrome_script(
+            "return !!PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);")
 
     def accept_permission_prompt(self) -> None:
         """Click "Allow" on the permission doorhanger, as the person would."""
-        with self.client.using_context(self.client.CONTEXT_CHROME):
-            clicked = self.client.execute_script(
-                "const shown = PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);"
-                "if (!shown) return false;"
-                "const panel = PopupNotifications.panel.querySelector('popupnotification#addon-webext-permissions-notification');"
-                "if (!panel) return false;"
-                "panel.button.click();"
-                "return true;")
+        clicked = self.chrome_script(
+            "const shown = PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);"
+            "if (!shown) return false;"
+            "const panel = PopupNotifications.panel.querySelector('popupnotification#addon-webext-permissions-notification');"
+            "if (!panel) return false;"
+            "panel.button.click();"
+            "return true;")
         assert clicked, "no add-on permission prompt to accept"
 
     # -- pages -------------------------------------------------------------
@@ -607,217 +469,8 @@ class FirefoxBrowser:
 _EXTENSION_PAGE_PRELUDE = """
 const page = window.wrappedJSObject;
 const browser = page.browser;
+const api = browser;
 const args = JSON.parse(arguments[0]);
 const toPage = (value) => value === undefined ? undefined : page.JSON.parse(JSON.stringify(value));
 const fromPage = (value) => value === undefined ? null : JSON.parse(page.JSON.stringify(value));
 """
-
-
-# ---------------------------------------------------------------------------
-# Caveat in Firefox: the built xpi installed as a person installs it
-# ---------------------------------------------------------------------------
-
-def packaged_xpi(unpacked: Path) -> Path:
-    """The xpi build.py wrote next to ``<out>/firefox/``."""
-    found = sorted(Path(unpacked).parent.glob("caveat-firefox-*.xpi"))
-    assert len(found) == 1, f"expected one caveat-firefox-*.xpi beside {unpacked}, found {found}"
-    return found[0]
-
-
-class CaveatFirefox:
-    """Firefox ESR with Caveat's built xpi installed permanently.
-
-    A permanent install is what a shopper has, and it is what makes "survives
-    a restart" honest: a temporary add-on would be gone after the restart.
-    Storage and the moz-extension UUID then persist across ``restart()``.
-
-    Two tabs: one for websites (``open``) and one for Caveat's own pages, used
-    to reach the background (``background``, ``storage``) without disturbing
-    the site tab.
-    """
-
-    def __init__(self, xpi: Path, profile_dir: Path, site_port: int, *, record_requests: bool = False,
-                 extra_prefs: dict[str, object] | None = None):
-        self.xpi = Path(xpi)
-        self.record_requests = record_requests  # log every request from before the install on
-        self.browser = FirefoxBrowser(profile_dir, site_port, extra_prefs=extra_prefs)
-        self.extension: InstalledExtension | None = None
-        self.site_tab = ""
-        self.extension_tab = ""
-
-    @property
-    def client(self) -> Marionette:
-        return self.browser.client
-
-    def start(self, *, wait_ready: bool = True) -> "CaveatFirefox":
-        self.browser.start()
-        try:
-            self._set_up(wait_ready)
-        except BaseException:
-            self.browser.close()
-            raise
-        return self
-
-    def _set_up(self, wait_ready: bool) -> None:
-        if self.record_requests:
-            self.browser.start_request_log()
-        if self.extension is None:
-            self.extension = self.browser.install_extension(self.xpi, temporary=False)
-        else:  # after a restart: the same add-on, same UUID, still installed
-            assert self.extension.addon_id in self.browser.installed_addon_ids(), "Caveat vanished on restart"
-            self.extension = InstalledExtension(self.extension.addon_id,
-                                                self.browser.extension_hostname(self.extension.addon_id))
-        self.site_tab = self.client.current_window_handle
-        self.extension_tab = self.client.open(type="tab")["handle"]
-        if wait_ready:
-            self.wait_ready()
-
-    def restart(self, *, wait_ready: bool = True) -> None:
-        """Quit and reopen on the same profile. ``wait_ready=False`` leaves the
-        event page asleep, as it is when a person reopens the browser."""
-        self.browser.quit()
-        self.start(wait_ready=wait_ready)
-
-    def close(self) -> None:
-        self.browser.close()
-
-    def url(self, path: str) -> str:
-        return self.extension.url(path)
-
-    def wait_ready(self) -> None:
-        """Wait for the background's start-up (storage, index, banner registration)."""
-        ready = self.background("return await background.caveatReady;")
-        assert ready is True, "the extension's background failed to start"
-
-    # -- the extension's tab -----------------------------------------------
-
-    def _in_extension_tab(self, run):
-        # focus=False: the site tab stays the selected one, as it is for the
-        # person (the popup and "active tab" queries depend on it).
-        self.client.switch_to_window(self.extension_tab, focus=False)
-        try:
-            if not self.client.get_url().startswith(f"moz-extension://{self.extension.hostname}/"):
-                self.client.navigate(self.url("options.html"))
-            return run()
-        finally:
-            self.client.switch_to_window(self.site_tab)
-
-    def background(self, body: str, *args):
-        """Run an async function body in the background page (see FirefoxBrowser.background_script)."""
-        return self._in_extension_tab(lambda: self.browser.background_script(body, *args))
-
-    def extension_api(self, body: str, *args):
-        """Run an async function body with an extension page's ``browser`` API."""
-        return self._in_extension_tab(lambda: self.browser.extension_page_script(body, *args))
-
-    def storage(self, *keys: str) -> dict:
-        return self.extension_api("return await browser.storage.local.get(args);", *keys)
-
-    # -- the toolbar popup -------------------------------------------------
-
-    def open_toolbar_popup(self) -> None:
-        """Open Caveat's real toolbar popup over the selected (site) tab and wait for it to load."""
-        self.close_toolbar_popup()
-        self.background("await browser.action.openPopup();")
-        self.wait_until(lambda: self.popup_script("return doc.readyState;") == "complete",
-                        message="the toolbar popup to load")
-
-    def popup_script(self, body: str, *args):
-        """Run an async function body against the open toolbar popup: ``doc`` is its document
-        (null when no popup is open). Reached through ``extension.getViews``, since the popup
-        lives in Firefox's chrome, not in a tab."""
-        return self.extension_api(
-            "const [view] = browser.extension.getViews({type: 'popup'});"
-            "const doc = view ? view.document : null;"
-            "if (!doc) return null;\n" + body, *args)
-
-    def popup_text(self, css: str) -> str | None:
-        """Text of an element of the toolbar popup, or None when it is hidden or absent."""
-        return self.popup_script(
-            "const el = doc.querySelector(args[0]);"
-            "return el && !el.hidden ? el.textContent : null;", css)
-
-    def popup_click(self, css: str) -> None:
-        """Click an element of the toolbar popup (a DOM click: the popup is not a Marionette window)."""
-        assert self.popup_script("const el = doc.querySelector(args[0]); if (!el) return false;"
-                                 " el.click(); return true;", css), f"no {css} in the popup"
-
-    def popup_fill(self, css: str, text: str) -> None:
-        """Type ``text`` into a field of the toolbar popup (value set, then an input event)."""
-        assert self.popup_script(
-            "const el = doc.querySelector(args[0]); if (!el) return false;"
-            " el.focus(); el.value = args[1];"
-            " el.dispatchEvent(new view.Event('input', {bubbles: true})); return true;", css, text), \
-            f"no {css} in the popup"
-
-    def popup_nodes(self, css: str) -> list[dict]:
-        """Elements of the toolbar popup as {text, attributes, hidden}."""
-        return self.popup_script(
-            "return Array.from(doc.querySelectorAll(args[0])).map(el => ({text: el.textContent,"
-            " attributes: Object.fromEntries(Array.from(el.attributes).map(a => [a.name, a.value])),"
-            " hidden: el.closest('[hidden]') !== null}));", css) or []
-
-    def close_toolbar_popup(self) -> None:
-        self.extension_api("for (const view of browser.extension.getViews({type: 'popup'})) view.close();")
-
-    # -- the site tab ------------------------------------------------------
-
-    def open(self, url: str) -> None:
-        """Load ``url`` in the site tab and wait for its load event."""
-        self.client.switch_to_window(self.site_tab)
-        self.client.navigate(url)
-
-    def open_page(self, path: str) -> None:
-        """Load one of Caveat's own pages (options.html, popup.html) in the site tab."""
-        self.open(self.url(path))
-
-    def banner(self) -> dict[str, str] | None:
-        return self.browser.banner_attributes()
-
-    def no_banner(self) -> bool:
-        """No banner host element at all: neither a banner nor its unfilled frame."""
-        return self.browser.banner_host_count() == 0
-
-    def banner_domain(self) -> str | None:
-        attributes = self.banner()
-        return attributes.get("data-caveat-domain") if attributes else None
-
-    def wait_for_banner(self, timeout: float = 10) -> dict[str, str]:
-        return self.browser.wait_for_banner(timeout)
-
-    def banner_text(self) -> str:
-        return self.browser.banner_text() or ""
-
-    def banner_nodes(self, selector: str) -> list[dict]:
-        """Elements in the banner's closed shadow root, as {text, attributes}."""
-        return self.browser.banner_nodes(selector)
-
-    def click_in_banner(self, selector: str, text: str) -> None:
-        """Click the banner's element whose text is ``text``, with a real (trusted) click."""
-        self.browser.click_in_banner(selector, text)
-
-    def wait_until(self, condition, *, timeout: float = 10, message: str = "condition"):
-        return self.browser.wait_until(condition, timeout=timeout, message=message)
-
-    def settle(self, seconds: float = 0.3) -> None:
-        """Give a document_start script time it would never need, before asserting absence."""
-        time.sleep(seconds)
-
-    # -- elements of ordinary pages (Caveat's options and popup included) ---
-
-    def element(self, css: str):
-        return self.client.find_element("css selector", css)
-
-    def elements(self, css: str) -> list:
-        return self.client.find_elements("css selector", css)
-
-    def text_of(self, css: str) -> str:
-        return self.client.execute_script(
-            "const el = document.querySelector(arguments[0]); return el ? el.textContent : null;",
-            script_args=[css])
-
-    def is_hidden(self, css: str) -> bool:
-        return self.client.execute_script(
-            "const el = document.querySelector(arguments[0]);"
-            "return !el || el.hidden || getComputedStyle(el).display === 'none';",
-            script_args=[css])

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.chromium import ChromiumExtension
-from tests.e2e.entries import entry, list_document
+from tests.e2e.drivers.chromium import ChromiumExtension
+from testkit.entries import entry, list_document
 
 pytestmark = pytest.mark.e2e
 

@@ -7,31 +7,25 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.entries import LISTED
-from tests.e2e.firefox_harness import CaveatFirefox, packaged_xpi
+from testkit.entries import LISTED
+from tests.e2e.drivers.firefox import CaveatFirefox
 
 pytestmark = pytest.mark.e2e
 
 HOST_PATTERNS = ["http://*/*", "https://*/*"]
 
 
-def launch(build_extension, caveat_server, site_server, profile, **options) -> CaveatFirefox:
-    xpi = packaged_xpi(build_extension("firefox", caveat_server.url))
-    return CaveatFirefox(xpi, profile, site_server.port, **options).start()
-
-
 @pytest.fixture
-def firefox_without_access(build_extension, caveat_server, site_server, tmp_path):
+def firefox_without_access(launch, tmp_path):
     """A person who did not grant host access at install (Firefox's own default)."""
-    browser = launch(build_extension, caveat_server, site_server, tmp_path / "profile",
-                     extra_prefs={"extensions.originControls.grantByDefault": False})
+    browser = launch("firefox", tmp_path / "profile", extra_prefs={"extensions.originControls.grantByDefault": False})
     yield browser
     browser.close()
 
 
 @pytest.fixture
-def firefox(build_extension, caveat_server, site_server, tmp_path):
-    browser = launch(build_extension, caveat_server, site_server, tmp_path / "profile")
+def firefox(launch, tmp_path):
+    browser = launch("firefox", tmp_path / "profile")
     yield browser
     browser.close()
 

@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,14 +23,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from server.storage import Storage
+from testkit.entries import entry
+from testkit.ports import free_port
 
 CAVEAT = str(Path(sys.executable).with_name("caveat"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LiveServer:
@@ -195,11 +190,8 @@ class MaintainerClient:
 
 
 def make_entry(domain: str, summary: str) -> dict:
-    return {
-        "name": f"Store {domain}",
-        "status": "disputed",
-        "summary": summary,
-        "sources": [{"title": "Reliability test", "url": "https://reliability.example/source"}],
-        "include_subdomains": True,
-        "reviewed": "2026-11-01",
-    }
+    """A PUT body for ``domain`` whose summary is unique to this write (the tests compare summaries)."""
+    body = entry(domain, f"Store {domain}", summary=summary, reviewed="2026-11-01",
+                 sources=[{"title": "Reliability test", "url": "https://reliability.example/source"}])
+    del body["domain"]  # named by the URL
+    return body

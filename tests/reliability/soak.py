@@ -2,7 +2,7 @@
 
 Not part of ``make test`` (it runs for minutes); ``make reliability`` runs it.
 
-    .venv/bin/python tests/reliability/soak.py [--duration 180] [--out test-results/soak.json]
+    .venv/bin/python -m tests.reliability.soak [--duration 180] [--out test-results/soak.json]
 
 1. ``caveat init`` + ``caveat serve`` (default workers and threads) on a
    temporary SQLite file;
@@ -35,10 +35,9 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from tests.reliability.live_server import LiveServer, MaintainerClient, make_entry
 
-from tests.reliability.live_server import LiveServer, MaintainerClient, make_entry  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 WRK_SCRIPT = r"""
 local paths = {

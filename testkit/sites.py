@@ -1,4 +1,5 @@
-"""A local HTTP server standing in for every website the tests visit.
+"""A local HTTP server standing in for every website the tests (and the
+extension benchmark) visit.
 
 It answers any Host, both as a plain server (Chromium's
 ``--host-resolver-rules`` sends every hostname to it; the Host header names
@@ -26,7 +27,9 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from testkit.serving import ThreadedServer, serve_in_thread, stop_serving
 
 NORMAL_BODY = """<header id="site-header" style="background:#223;color:#fff;padding:12px 16px;font:20px sans-serif">
   <strong id="site-name">{host}</strong> <nav><a href="/cart">Cart</a> <a href="/checkout">Checkout</a></nav>
@@ -98,7 +101,7 @@ class RecordedRequest:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "SiteServer._Server"
+    server: ThreadedServer  # its ``owner`` is the SiteServer
 
     def log_message(self, *args):  # keep test output quiet
         pass
@@ -176,31 +179,20 @@ class _Handler(BaseHTTPRequestHandler):
 class SiteServer:
     """Start with ``SiteServer().start()``; ``.port``, ``.requests``, ``.stop()``."""
 
-    class _Server(ThreadingHTTPServer):
-        daemon_threads = True
-        allow_reuse_address = True
-        owner: "SiteServer"
-
     def __init__(self):
         self.pages: dict[tuple[str, str], str] = {}
         self.api: dict[str, ApiAnswer] = {}
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server: SiteServer._Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: ThreadedServer | None = None
 
     def start(self) -> "SiteServer":
-        self._server = self._Server(("127.0.0.1", 0), _Handler)
-        self._server.owner = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="site-server", daemon=True)
-        self._thread.start()
+        self._server = serve_in_thread(_Handler, name="site-server", owner=self)
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        stop_serving(self._server)
+        self._server = None
 
     @property
     def port(self) -> int:

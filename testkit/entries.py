@@ -1,5 +1,6 @@
-"""The warning entries the end-to-end tests use: reserved test names only
-(``.example``, ``.test``, punycode IDN ``.example`` names), never real stores."""
+"""The one warning-entry factory for tests and benchmarks, and the entries the
+end-to-end tests use: reserved test names only (``.example``, ``.test``,
+punycode IDN ``.example`` names), never real stores."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ IDN = "xn--mp3-sprks-02a.example"  # IDNA of IDN_UNICODE
 SHOP_TEST = "shop.example.test"
 
 
-def entry(domain: str, name: str, status: str = "disputed", **extra) -> dict:
+def entry(domain: str, name: str | None = None, status: str = "disputed", **extra) -> dict:
+    """A valid entry in the published form; keyword arguments replace fields, and a field
+    given as ``...`` is left out. ``name`` defaults to the domain's first label, capitalised."""
+    name = domain.split(".")[0].capitalize() if name is None else name
     base = {
         "domain": domain,
         "name": name,
@@ -27,7 +31,8 @@ def entry(domain: str, name: str, status: str = "disputed", **extra) -> dict:
         "reviewed": "2026-10-01",
     }
     base.update(extra)
-    return base
+    # A copy: nothing is shared with the caller's arguments.
+    return copy.deepcopy({key: value for key, value in base.items() if value is not ...})
 
 
 def base_entries() -> list[dict]:
