@@ -16,7 +16,6 @@ from .domains import DomainError, normalize_domain
 from .maintenance import covering_entry
 from .storage import REPORT_KINDS, REPORT_STATUSES  # noqa: F401  (re-exported for the front ends)
 
-DECISIONS = ("accepted", "rejected")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
