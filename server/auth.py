@@ -6,8 +6,6 @@ get the same 401, so a caller learns nothing about which it was.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import current_app, g, request
 
 from .errors import ApiError
@@ -26,17 +24,10 @@ def bearer_token() -> str | None:
     return token.strip() or None
 
 
-def require_maintainer(view):
-    """Run ``view`` only for an active maintainer token; sets ``g.maintainer``."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        name = current_app.extensions["caveat.storage"].verify_token(bearer_token())
-        if name is None:
-            raise ApiError(UNAUTHORIZED.status, UNAUTHORIZED.code, UNAUTHORIZED.message,
-                           headers=UNAUTHORIZED.headers)
-        g.maintainer = name
-        return view(*args, **kwargs)
-
-    wrapper.caveat_maintainer_only = True
-    return wrapper
+def require_token() -> None:
+    """A ``before_request`` hook: 401 unless the request has an active token; sets ``g.maintainer``."""
+    name = current_app.extensions["caveat.storage"].verify_token(bearer_token())
+    if name is None:
+        raise ApiError(UNAUTHORIZED.status, UNAUTHORIZED.code, UNAUTHORIZED.message,
+                       headers=UNAUTHORIZED.headers)
+    g.maintainer = name

@@ -63,7 +63,9 @@ def error_response(status: int, code: str, message: str, *, headers=None, errors
     return response
 
 
-def register_error_handlers(app: Flask) -> None:
+def init_app(app: Flask) -> None:
+    """Answer every error as JSON."""
+
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         return error_response(exc.status, exc.code, exc.message, headers=exc.headers, errors=exc.errors)

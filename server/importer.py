@@ -3,7 +3,7 @@
 Reading the file is server/listfile.py's job (read_list_file). Planning
 compares canonical fields only, so re-importing the same file plans no change.
 
-No database access here: the CLI applies a Plan through storage.apply_changes.
+No database access here: maintenance.plan_import and apply_import use it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .entries import ENTRY_FIELDS
+from .timestamps import SERVER_FIELDS, without_timestamps
 # The reader lives in listfile.py; these names stay importable from here.
 from .listfile import (  # noqa: F401
     ListFileError,
@@ -22,8 +23,8 @@ from .listfile import (  # noqa: F401
     validate_document,
 )
 
-# What an import compares and writes: everything but the server-set times.
-CANONICAL_FIELDS = tuple(f for f in ENTRY_FIELDS if f not in ("created", "updated"))
+# What an import compares: everything but the server-set times.
+CANONICAL_FIELDS = tuple(f for f in ENTRY_FIELDS if f not in SERVER_FIELDS)
 _DEFAULTS = {"details": "", "related": [], "include_subdomains": True}
 
 # Unreadable and invalid files raise the same error now.
@@ -33,11 +34,6 @@ ImportFileError = ListFileError
 def comparable(entry: dict) -> dict:
     """The fields an import compares, with the defaults filled in."""
     return {f: entry.get(f, _DEFAULTS.get(f)) for f in CANONICAL_FIELDS}
-
-
-def writable(entry: dict) -> dict:
-    """An entry as the importer hands it to storage: no server-set times."""
-    return {f: entry[f] for f in CANONICAL_FIELDS if f in entry}
 
 
 @dataclass
@@ -72,13 +68,13 @@ def diff(current_entries: Iterable[dict], new_entries: Iterable[dict], prune: bo
         old = current.get(domain)
         if old is None:
             plan.added.append(entry)
-            plan.upserts.append(writable(entry))
+            plan.upserts.append(without_timestamps(entry))
             continue
         before, after = comparable(old), comparable(entry)
         fields = [f for f in CANONICAL_FIELDS if before[f] != after[f]]
         if fields:
             plan.changed.append((domain, fields))
-            plan.upserts.append(writable(entry))
+            plan.upserts.append(without_timestamps(entry))
         else:
             plan.unchanged.append(domain)
     for domain in sorted(set(current) - incoming):

@@ -1,10 +1,12 @@
-"""Storage: the only module with SQL (SQLAlchemy Core).
+"""Storage: the SQL (SQLAlchemy Core). Tables: server/schema.py; the token, report
+and rate-limit queries: server/storage_tokens.py and storage_reports.py (mixins
+of Storage, so this interface stays one object).
 
-SQLite is the default (one file, WAL, busy timeout, foreign keys on); the
-queries are plain Core constructs so a PostgreSQL ``DATABASE_URL`` works
-unchanged. Only engine set-up below is dialect-specific.
+Storage takes canonical entries only: validation, normalization and every
+other rule about entries belong to server/maintenance.py, which calls this.
 
-Interface (used by the API, ``caveat`` CLI commands and tests; keep stable)::
+Interface (used by server/maintenance.py, the API's reads, ``caveat`` CLI
+commands and tests; keep stable)::
 
     Storage(url, *, changes_retain=1000, busy_timeout_ms=5000, clock=time.time)
     init_schema()                      create missing tables; idempotent
@@ -14,10 +16,11 @@ Interface (used by the API, ``caveat`` CLI commands and tests; keep stable)::
     snapshot() -> (version, generated, entries)   one consistent read
     get_entry(domain) -> dict | None   canonical entry with created/updated
     all_entries() -> list[dict]        sorted by domain
+    apply(upserts, deletes, actor) -> Applied      one transaction, one version bump;
+                                       says which domains were created, changed, removed
+    apply_changes(upserts, deletes, actor) -> int  the same, returning the version only
     upsert_entry(entry, actor) -> int  new version (unchanged when nothing differs)
     delete_entry(domain, actor) -> int | None      new version, None if not listed
-    apply_changes(upserts, deletes, actor) -> int  one transaction, one version bump;
-                                       no bump when nothing differs
     changes_since(v) -> dict           {"format", "from", "version", "upserted", "removed"};
                                        raises ChangesTooOld when v is outside the retained log
     change_log(domain=None, limit=100) -> list[dict]   newest first
@@ -41,94 +44,26 @@ oldest version a delta can still start from.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import re
-import secrets
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 
-from .domains import normalize_domain
-from .entries import LIST_FORMAT, validate_entry
-
-REPORT_KINDS = ("suggest", "mistake")
-REPORT_STATUSES = ("open", "accepted", "rejected")
-TOKEN_PREFIX = "cvt_"
-_TOKEN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$")
-
-metadata = sa.MetaData()
-
-list_state = sa.Table(
-    "list_state", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("version", sa.Integer, nullable=False),
-    # Oldest version from which changes_since can still answer.
-    sa.Column("log_floor", sa.Integer, nullable=False),
-    # When the current version was made: the list's "generated" time, the
-    # same in every worker so every worker serves the same bytes and ETag.
-    sa.Column("changed_at", sa.String(32), nullable=False),
+from .entries import LIST_FORMAT
+from .schema import StorageError, change_log, entries, list_state, make_engine, metadata  # noqa: F401
+from .storage_reports import (  # noqa: F401  (re-exported: one import place for callers)
+    REPORT_KINDS,
+    REPORT_STATUSES,
+    RateLimits,
+    ReportAlreadyDecided,
+    ReportNotFound,
+    ReportQueries,
 )
-
-entries = sa.Table(
-    "entries", metadata,
-    sa.Column("domain", sa.String(253), primary_key=True),
-    # Canonical entry without created/updated, as JSON text.
-    sa.Column("body", sa.Text, nullable=False),
-    sa.Column("created", sa.String(32), nullable=False),
-    sa.Column("updated", sa.String(32), nullable=False),
-)
-
-change_log = sa.Table(
-    "change_log", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("version", sa.Integer, nullable=False, index=True),
-    sa.Column("domain", sa.String(253), nullable=False, index=True),
-    sa.Column("action", sa.String(10), nullable=False),
-    sa.Column("actor", sa.String(200), nullable=False),
-    sa.Column("at", sa.String(32), nullable=False),
-)
-
-tokens = sa.Table(
-    "tokens", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(100), nullable=False, index=True),
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("created", sa.String(32), nullable=False),
-    sa.Column("revoked", sa.String(32), nullable=True),
-)
-
-reports = sa.Table(
-    "reports", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("kind", sa.String(10), nullable=False),
-    sa.Column("domain", sa.String(253), nullable=False, index=True),
-    sa.Column("comment", sa.Text, nullable=False),
-    # A hash of the reporter's address, never the address itself.
-    sa.Column("client", sa.String(64), nullable=False),
-    sa.Column("created", sa.String(32), nullable=False),
-    sa.Column("status", sa.String(10), nullable=False, index=True),
-    sa.Column("reason", sa.Text, nullable=True),
-    sa.Column("decided_by", sa.String(200), nullable=True),
-    sa.Column("decided_at", sa.String(32), nullable=True),
-)
-
-rate_limits = sa.Table(
-    "rate_limits", metadata,
-    sa.Column("key", sa.String(200), primary_key=True),
-    sa.Column("window_start", sa.Integer, nullable=False, index=True),
-    sa.Column("hits", sa.Integer, nullable=False),
-)
-
-
-class StorageError(Exception):
-    """Base of the errors storage raises on purpose."""
-
+from .storage_tokens import TOKEN_PREFIX, TokenNameError, TokenQueries  # noqa: F401
+from .timestamps import without_timestamps
 
 class ChangesTooOld(StorageError):
     """``since`` is outside the retained change log: fetch the whole list."""
@@ -143,20 +78,12 @@ class ChangesTooOld(StorageError):
         self.since, self.oldest, self.version = since, oldest, version
 
 
-class ReportNotFound(StorageError, LookupError):
-    pass
+class AlreadyStored(StorageError):
+    """``apply(..., create_only=True)`` met a domain that is already listed; nothing was written."""
 
-
-class ReportAlreadyDecided(StorageError):
-    pass
-
-
-class TokenNameError(StorageError, ValueError):
-    pass
-
-
-def _hash_token(plaintext: str) -> str:
-    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+    def __init__(self, domain: str):
+        super().__init__(f"{domain} is already listed")
+        self.domain = domain
 
 
 def _rfc3339(seconds: float) -> str:
@@ -165,8 +92,19 @@ def _rfc3339(seconds: float) -> str:
 
 def _body(entry: dict) -> str:
     """The stored JSON of an entry: canonical fields, no timestamps, stable text."""
-    content = {k: v for k, v in entry.items() if k not in ("created", "updated")}
-    return json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(without_timestamps(entry), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Applied:
+    """What one list change did. ``stored`` maps each upserted domain to its
+    entry as stored now (with created/updated), changed or not."""
+
+    version: int
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    stored: dict[str, dict] = field(default_factory=dict)
 
 
 def _chunks(items: list, size: int = 500):
@@ -175,47 +113,15 @@ def _chunks(items: list, size: int = 500):
         yield items[start:start + size]
 
 
-def _make_engine(url: str, busy_timeout_ms: int) -> sa.Engine:
-    if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
+class Storage(TokenQueries, ReportQueries, RateLimits):
+    """The list's queries here; tokens, reports and rate limits in their own modules (mixins)."""
 
-    database = sa.engine.make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        # Let SQLAlchemy's "begin" event (below) start transactions, so that
-        # writers can take the write lock up front (BEGIN IMMEDIATE) instead
-        # of failing on a read-to-write lock upgrade under concurrency.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        # FULL: a change acknowledged with a 2xx survives a power cut, not only
-        # a killed process. Writes are rare (maintainers), reads never fsync.
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        if connection.get_execution_options().get("caveat_write"):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
-
-    return engine
-
-
-class Storage:
     def __init__(self, url: str, *, changes_retain: int = 1000, busy_timeout_ms: int = 5000,
                  clock=time.time):
         self.url = url
         self.changes_retain = max(1, int(changes_retain))
         self.clock = clock
-        self.engine = _make_engine(url, busy_timeout_ms)
+        self.engine = make_engine(url, busy_timeout_ms)
 
     # --- plumbing ----------------------------------------------------------
 
@@ -294,35 +200,33 @@ class Storage:
     # --- changing the list -------------------------------------------------
 
     def upsert_entry(self, entry: dict, actor: str) -> int:
-        return self.apply_changes([entry], [], actor)
+        return self.apply([entry], [], actor).version
 
     def delete_entry(self, domain: str, actor: str) -> int | None:
-        version, changed = self._apply([], [domain], actor)
-        return version if changed else None
+        applied = self.apply([], [domain], actor)
+        return applied.version if applied.removed else None
 
     def apply_changes(self, upserts: list[dict], deletes: list[str], actor: str) -> int:
-        """Apply upserts and deletes as one list change; returns the list version.
+        """``apply``, returning only the list version."""
+        return self.apply(upserts, deletes, actor).version
 
-        Entries are validated (EntryError); created/updated in them are
-        ignored and set here. Deleting a domain that is not listed is not an
-        error. When nothing actually differs the version stays the same.
+    def apply(self, upserts: list[dict], deletes: list[str], actor: str, *, create_only: bool = False) -> Applied:
+        """Apply canonical upserts and deletes of canonical domains as one list change.
+
+        created/updated in the entries are ignored and set here. Deleting a
+        domain that is not listed is not an error. When nothing actually
+        differs the version stays the same (and nothing is written).
+        ``create_only`` refuses (AlreadyStored) an upsert of a listed domain.
         """
-        return self._apply(upserts, deletes, actor)[0]
-
-    def _apply(self, upserts, deletes, actor) -> tuple[int, list[tuple[str, str]]]:
-        """apply_changes, also returning the (domain, action) pairs that changed."""
         if not actor or not isinstance(actor, str):
             raise ValueError("actor is required (a token name or cli:<user>)")
-        canonical = [validate_entry({k: v for k, v in e.items() if k not in ("created", "updated")})
-                     for e in upserts]
-        upsert_domains = [e["domain"] for e in canonical]
-        delete_domains = [normalize_domain(d) for d in deletes]
+        upsert_domains = [e["domain"] for e in upserts]
         if len(set(upsert_domains)) != len(upsert_domains):
             raise ValueError("the same domain is upserted twice in one change")
-        both = set(upsert_domains) & set(delete_domains)
+        both = set(upsert_domains) & set(deletes)
         if both:
             raise ValueError(f"domains both upserted and deleted: {', '.join(sorted(both))}")
-        delete_domains = sorted(set(delete_domains))
+        delete_domains = sorted(set(deletes))
 
         now = self._now()
         with self._write() as conn:
@@ -332,60 +236,75 @@ class Storage:
                 conn.execute(list_state.update().where(list_state.c.id == 1)
                              .values(version=list_state.c.version + 1, changed_at=now))
                 state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
-                # Batched: one query per chunk of domains, executemany writes,
-                # so a 100,000-entry import is a few hundred statements.
-                existing = self._bodies(conn, upsert_domains + delete_domains)
-                inserts, updates, removed = [], [], []
-                changed: list[tuple[str, str]] = []
-                for entry in canonical:
-                    domain, body = entry["domain"], _body(entry)
-                    if domain not in existing:
-                        inserts.append({"domain": domain, "body": body, "created": now, "updated": now})
-                    elif existing[domain] != body:
-                        updates.append({"b_domain": domain, "b_body": body})
-                    else:
-                        continue
-                    changed.append((domain, "upsert"))
-                for domain in delete_domains:
-                    if domain in existing:
-                        removed.append(domain)
-                        changed.append((domain, "delete"))
-                if inserts:
-                    conn.execute(entries.insert(), inserts)
-                if updates:
-                    conn.execute(
-                        entries.update().where(entries.c.domain == sa.bindparam("b_domain"))
-                        .values(body=sa.bindparam("b_body"), updated=now),
-                        updates)
-                for chunk in _chunks(removed):
-                    conn.execute(entries.delete().where(entries.c.domain.in_(chunk)))
-                if not changed:
+                applied = self._write_entries(conn, Applied(state.version), upserts, delete_domains, now, create_only)
+                upserted = set(applied.created + applied.changed)
+                log_rows = ([(e["domain"], "upsert") for e in upserts if e["domain"] in upserted]
+                            + [(domain, "delete") for domain in applied.removed])
+                if not log_rows:
                     transaction.rollback()
-                    return state.version - 1, []
-                conn.execute(change_log.insert(), [
-                    {"version": state.version, "domain": domain, "action": action,
-                     "actor": actor[:200], "at": now}
-                    for domain, action in changed
-                ])
-                cutoff = state.version - self.changes_retain
-                if cutoff > state.log_floor:
-                    conn.execute(change_log.delete().where(change_log.c.version <= cutoff))
-                    conn.execute(list_state.update().where(list_state.c.id == 1)
-                                 .values(log_floor=cutoff))
+                    applied.version = state.version - 1
+                    return applied
+                self._log(conn, state, log_rows, actor, now)
                 transaction.commit()
-                return state.version, changed
+                return applied
             except BaseException:
                 if transaction.is_active:
                     transaction.rollback()
                 raise
 
+    def _write_entries(self, conn, applied: Applied, upserts, delete_domains, now: str, create_only: bool) -> Applied:
+        """Insert, update and delete the entry rows that differ, noting each in ``applied``.
+
+        Batched: one query per chunk of domains, executemany writes, so a
+        100,000-entry import is a few hundred statements.
+        """
+        existing = self._rows(conn, [e["domain"] for e in upserts] + delete_domains)
+        inserts, updates = [], []
+        for entry in upserts:
+            domain, body = entry["domain"], _body(entry)
+            old = existing.get(domain)
+            if old is None:
+                inserts.append({"domain": domain, "body": body, "created": now, "updated": now})
+                applied.created.append(domain)
+                created, updated = now, now
+            elif create_only:
+                raise AlreadyStored(domain)
+            elif old.body != body:
+                updates.append({"b_domain": domain, "b_body": body})
+                applied.changed.append(domain)
+                created, updated = old.created, now
+            else:
+                created, updated = old.created, old.updated
+            applied.stored[domain] = {**without_timestamps(entry), "created": created, "updated": updated}
+        applied.removed = [domain for domain in delete_domains if domain in existing]
+        if inserts:
+            conn.execute(entries.insert(), inserts)
+        if updates:
+            conn.execute(entries.update().where(entries.c.domain == sa.bindparam("b_domain"))
+                         .values(body=sa.bindparam("b_body"), updated=now), updates)
+        for chunk in _chunks(applied.removed):
+            conn.execute(entries.delete().where(entries.c.domain.in_(chunk)))
+        return applied
+
+    def _log(self, conn, state, rows: list[tuple[str, str]], actor: str, now: str) -> None:
+        """One change_log row per changed domain; prune what is older than ``changes_retain`` versions."""
+        conn.execute(change_log.insert(), [
+            {"version": state.version, "domain": domain, "action": action, "actor": actor[:200], "at": now}
+            for domain, action in rows
+        ])
+        cutoff = state.version - self.changes_retain
+        if cutoff > state.log_floor:
+            conn.execute(change_log.delete().where(change_log.c.version <= cutoff))
+            conn.execute(list_state.update().where(list_state.c.id == 1).values(log_floor=cutoff))
+
     @staticmethod
-    def _bodies(conn, domains: list[str]) -> dict[str, str]:
-        """Stored body by domain, for those of ``domains`` that are listed."""
-        found: dict[str, str] = {}
+    def _rows(conn, domains: list[str]) -> dict:
+        """Stored (body, created, updated) rows by domain, for those of ``domains`` that are listed."""
+        found = {}
         for chunk in _chunks(domains):
-            rows = conn.execute(sa.select(entries.c.domain, entries.c.body).where(entries.c.domain.in_(chunk)))
-            found.update({row.domain: row.body for row in rows})
+            rows = conn.execute(sa.select(entries.c.domain, entries.c.body, entries.c.created, entries.c.updated)
+                                .where(entries.c.domain.in_(chunk)))
+            found.update({row.domain: row for row in rows})
         return found
 
     def changes_since(self, since: int) -> dict:
@@ -420,120 +339,17 @@ class Storage:
         return [{"version": r.version, "domain": r.domain, "action": r.action, "actor": r.actor, "at": r.at}
                 for r in rows]
 
-    # --- maintainer tokens -------------------------------------------------
+def init_app(app) -> None:
+    """The app's Storage (``app.extensions["caveat.storage"]``) and its published-list cache.
 
-    def create_token(self, name: str) -> str:
-        """A new token for ``name``; the plaintext is returned once and never stored."""
-        if not isinstance(name, str) or not _TOKEN_NAME.match(name):
-            raise TokenNameError("a token name is 1-100 letters, digits and . _ @ : - (starting with a letter or digit)")
-        plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        with self._write() as conn, conn.begin():
-            active = conn.execute(sa.select(tokens.c.id).where(
-                tokens.c.name == name, tokens.c.revoked.is_(None))).first()
-            if active:
-                raise TokenNameError(f"an active token named {name!r} already exists; revoke it first")
-            conn.execute(tokens.insert().values(
-                name=name, token_hash=_hash_token(plaintext), created=self._now(), revoked=None))
-        return plaintext
+    No database I/O here: `caveat init` creates the schema, `caveat serve`
+    refuses to start without it, tests call init_schema() in a fixture.
+    """
+    from .published import PublishedCache
 
-    def verify_token(self, plaintext) -> str | None:
-        """The name of the active token ``plaintext``, or None."""
-        if not isinstance(plaintext, str) or not plaintext or len(plaintext) > 200:
-            return None
-        digest = _hash_token(plaintext)
-        with self._read() as conn:
-            row = conn.execute(sa.select(tokens.c.name, tokens.c.token_hash, tokens.c.revoked)
-                               .where(tokens.c.token_hash == digest)).first()
-        # The lookup is by a SHA-256 of a 256-bit secret, which leaks nothing
-        # useful through timing; the final comparison is constant-time anyway.
-        if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked is not None:
-            return None
-        return row.name
+    config = app.config
+    storage = Storage(config["DATABASE_URL"], changes_retain=config["CHANGES_RETAIN"],
+                      busy_timeout_ms=config["SQLITE_BUSY_TIMEOUT_MS"])
+    app.extensions["caveat.storage"] = storage
+    app.extensions["caveat.published"] = PublishedCache(storage)
 
-    def revoke_token(self, name: str) -> bool:
-        with self._write() as conn, conn.begin():
-            result = conn.execute(tokens.update()
-                                  .where(tokens.c.name == name, tokens.c.revoked.is_(None))
-                                  .values(revoked=self._now()))
-        return result.rowcount > 0
-
-    def list_tokens(self) -> list[dict]:
-        with self._read() as conn:
-            rows = conn.execute(sa.select(tokens.c.name, tokens.c.created, tokens.c.revoked)
-                                .order_by(tokens.c.created, tokens.c.id)).all()
-        return [{"name": r.name, "created": r.created, "revoked": r.revoked} for r in rows]
-
-    # --- reports -----------------------------------------------------------
-
-    def add_report(self, kind: str, domain: str, comment: str, client: str) -> int:
-        if kind not in REPORT_KINDS:
-            raise ValueError(f"kind must be one of {', '.join(REPORT_KINDS)}")
-        with self._write() as conn, conn.begin():
-            result = conn.execute(reports.insert().values(
-                kind=kind, domain=domain, comment=comment or "", client=client[:64],
-                created=self._now(), status="open"))
-            return result.inserted_primary_key[0]
-
-    @staticmethod
-    def _report(row) -> dict:
-        return {"id": row.id, "kind": row.kind, "domain": row.domain, "comment": row.comment,
-                "created": row.created, "status": row.status, "reason": row.reason,
-                "decided_by": row.decided_by, "decided_at": row.decided_at}
-
-    def list_reports(self, status: str | None = None) -> list[dict]:
-        query = sa.select(reports).order_by(reports.c.id)
-        if status is not None:
-            if status not in REPORT_STATUSES:
-                raise ValueError(f"status must be one of {', '.join(REPORT_STATUSES)}")
-            query = query.where(reports.c.status == status)
-        with self._read() as conn:
-            return [self._report(row) for row in conn.execute(query).all()]
-
-    def decide_report(self, report_id: int, decision: str, reason: str, actor: str) -> dict:
-        if decision not in ("accepted", "rejected"):
-            raise ValueError("decision must be accepted or rejected")
-        with self._write() as conn, conn.begin():
-            row = conn.execute(sa.select(reports).where(reports.c.id == report_id)).first()
-            if row is None:
-                raise ReportNotFound(f"no report {report_id}")
-            if row.status != "open":
-                raise ReportAlreadyDecided(f"report {report_id} was already {row.status}")
-            conn.execute(reports.update().where(reports.c.id == report_id).values(
-                status=decision, reason=reason or "", decided_by=actor, decided_at=self._now()))
-            row = conn.execute(sa.select(reports).where(reports.c.id == report_id)).one()
-        return self._report(row)
-
-    # --- rate limiting -----------------------------------------------------
-
-    def check_rate(self, key: str, limit: int, window_seconds: int) -> tuple[bool, int]:
-        """Count one hit for ``key`` in a fixed window shared by every worker.
-
-        Returns (allowed, retry_after): retry_after is the seconds until the
-        window ends (0 when allowed).
-        """
-        now = int(self.clock())
-        window_seconds = max(1, int(window_seconds))
-        for _attempt in range(2):
-            try:
-                with self._write() as conn, conn.begin():
-                    row = conn.execute(sa.select(rate_limits.c.window_start, rate_limits.c.hits)
-                                       .where(rate_limits.c.key == key)).first()
-                    if row is None or row.window_start + window_seconds <= now:
-                        # Expired counters are cleared as new windows open.
-                        conn.execute(rate_limits.delete().where(
-                            rate_limits.c.window_start <= now - window_seconds))
-                        conn.execute(rate_limits.insert().values(key=key, window_start=now, hits=1))
-                        return (limit >= 1, 0 if limit >= 1 else window_seconds)
-                    # Conditional increment: exact even when workers race (PostgreSQL
-                    # read committed re-checks the condition on the locked row).
-                    counted = conn.execute(
-                        rate_limits.update()
-                        .where(rate_limits.c.key == key, rate_limits.c.window_start == row.window_start,
-                               rate_limits.c.hits < limit)
-                        .values(hits=rate_limits.c.hits + 1))
-                    if counted.rowcount:
-                        return True, 0
-                    return False, max(1, row.window_start + window_seconds - now)
-            except IntegrityError:
-                continue  # another worker opened the window first: count again
-        return False, 1

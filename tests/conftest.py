@@ -52,6 +52,12 @@ def client(app):
 
 
 @pytest.fixture
+def runner(app):
+    """Flask's CLI runner for the ``app`` fixture (``runner.invoke(cli, [...])``)."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
 def maintainer_token(storage):
     """The plaintext of an active maintainer token named "test-maintainer"."""
     return storage.create_token("test-maintainer")

@@ -37,9 +37,7 @@ def os_user(monkeypatch):
 
 
 @pytest.fixture
-def run(app):
-    runner = app.test_cli_runner()
-
+def run(runner):
     def invoke(*args, ok=True):
         result = runner.invoke(cli, list(args), catch_exceptions=False)
         if ok:
@@ -423,3 +421,9 @@ def test_an_uninitialised_database_says_run_init(run, app, tmp_path):
 
 def test_an_empty_list_says_so(run):
     assert "The list is empty." in run("warnings", "list").stdout
+
+
+def test_the_commands_are_on_the_app_too(runner):
+    """flaskr's shape: the app's own CLI (``flask --app server``, the runner's default) has them."""
+    result = runner.invoke(args=["warnings", "list"])
+    assert result.exit_code == 0 and "The list is empty." in result.stdout

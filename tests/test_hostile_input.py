@@ -336,7 +336,7 @@ def test_token_check_compares_hashes_in_constant_time(storage, monkeypatch):
     Tests never measure time (the machine is shared and noisy)."""
     import hmac
 
-    import server.storage as storage_module
+    import server.storage_tokens as storage_module
 
     token = storage.create_token("timing")
     compared: list[tuple[str, str]] = []

@@ -1,62 +1,22 @@
-"""The ``caveat`` console script: a Flask CLI group.
-
-``caveat init`` creates the database and loads the bundled list the first
-time; ``caveat serve`` runs the API under gunicorn. The maintainer commands
-(warnings, token, reports, log) come from server/maintainer_cli.py.
-"""
+"""``caveat init`` and ``caveat serve``: create the database, run the API under gunicorn."""
 
 from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
+from flask.cli import ScriptInfo, pass_script_info, with_appcontext
 from gunicorn.app.base import BaseApplication
 
-from . import create_app
-from .curated import CURATED_PATH, load_curated
-from .entries import ListError
-from .settings import default_workers
+from .. import maintenance
+from ..entries import ListError
+from ..listfile import CURATED_PATH, read_list_file
+from ..settings import default_workers
+from .common import actor, describe_url
 
 
-def _make_app():
-    # A bad CAVEAT_* value or database URL is the operator's typo, not a bug:
-    # one clear line and exit 1, never a traceback.
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-
-    from .settings import SettingsError
-
-    try:
-        return create_app()
-    except SettingsError as exc:
-        raise click.ClickException(f"bad setting: {exc}") from None
-    except (ArgumentError, NoSuchModuleError) as exc:
-        raise click.ClickException(f"bad CAVEAT_DATABASE_URL: {exc}") from None
-    except ImportError as exc:
-        raise click.ClickException(
-            f"the database driver is not installed ({exc.name or exc}); "
-            "install it in this environment, e.g. `pip install psycopg[binary]`"
-        ) from None
-
-
-@click.group(cls=FlaskGroup, create_app=_make_app, add_default_commands=False,
-             add_version_option=False, load_dotenv=False)
-def cli():
-    """Caveat: the lookup server and the maintainers' tools.
-
-    Settings come from CAVEAT_* environment variables (docs/settings.md),
-    e.g. CAVEAT_DATABASE_URL.
-    """
-
-
-def cli_actor() -> str:
-    from .maintainer_cli import actor
-
-    return actor()
-
-
-@cli.command("init")
+@click.command("init")
 @click.option("--list", "list_path", type=click.Path(exists=True, dir_okay=False),
-              help="Curated YAML list to load (default: the bundled server/data/warnings.yaml).")
+              help="List file to load (default: the bundled curated list, server/data/warnings.yaml).")
 @with_appcontext
 def init_command(list_path):
     """Create the database and load the bundled list into a new one.
@@ -66,28 +26,22 @@ def init_command(list_path):
     """
     storage = current_app.extensions["caveat.storage"]
     storage.init_schema()
-    click.echo(f"Database ready: {_describe(storage.url)}")
+    click.echo(f"Database ready: {describe_url(storage.url)}")
     version, count = storage.version(), storage.count()
     if version > 0 or count > 0:
         click.echo(f"The list already exists (version {version}, {count} entries); "
                    "the bundled list was not loaded.")
         return
     try:
-        document = load_curated(list_path)
+        document = read_list_file(list_path)
     except ListError as exc:
         for error in exc.errors:
             click.echo(f"error: {error}", err=True)
         raise click.ClickException(f"{list_path or CURATED_PATH} is not a valid list") from None
-    version = storage.apply_changes(document["entries"], [], actor=cli_actor())
+    plan = maintenance.plan_import(storage, document, prune=False)
+    change = maintenance.apply_import(storage, plan, actor=actor())
     click.echo(f"Loaded {len(document['entries'])} entries from {list_path or CURATED_PATH} "
-               f"(list version {version}).")
-
-
-def _describe(url: str) -> str:
-    """The database URL without a password, for messages."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+               f"(list version {change.version}).")
 
 
 class CaveatServer(BaseApplication):
@@ -140,7 +94,7 @@ def gunicorn_options(config, storage=None, *, bind=None, workers=None, threads=N
     return options
 
 
-@cli.command("serve")
+@click.command("serve")
 @click.option("--bind", metavar="HOST:PORT", help="Address to listen on [CAVEAT_BIND, default 127.0.0.1:8000].")
 @click.option("--workers", type=click.IntRange(1, 64),
               help="Worker processes [CAVEAT_WORKERS, default min(2 x CPU cores + 1, 8)].")
@@ -152,19 +106,10 @@ def serve_command(info: ScriptInfo, bind, workers, threads, timeout):
     app = info.load_app()
     storage = app.extensions["caveat.storage"]
     if not storage.is_initialized():
-        raise click.ClickException(f"the database {_describe(storage.url)} has no schema; run `caveat init` first")
+        raise click.ClickException(f"the database {describe_url(storage.url)} has no schema; run `caveat init` first")
     options = gunicorn_options(app.config, storage, bind=bind, workers=workers, threads=threads,
                                timeout=timeout)
     click.echo(f"Serving list version {storage.version()} on http://{options['bind'][0]} "
                f"({options['workers']} workers x {options['threads']} threads)")
     storage.engine.dispose()  # no connection of the master's may leak into workers
     CaveatServer(app, options).run()
-
-
-def _register_maintainer_commands() -> None:
-    from . import maintainer_cli
-
-    maintainer_cli.register(cli)
-
-
-_register_maintainer_commands()

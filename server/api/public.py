@@ -1,0 +1,131 @@
+"""The public API: lookup, list, changes, POST reports, openapi.json, and /healthz.
+
+Open to any origin (CORS on these two blueprints only): the extension's origin differs per install and per
+browser. docs/api.md describes every route.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask_cors import CORS
+
+from .. import reports
+from ..errors import ApiError
+from ..storage import ChangesTooOld
+from .http import cache, domain_or_400, json_body, no_store, storage
+
+public = Blueprint("public", __name__, url_prefix="/api/v1")
+health = Blueprint("health", __name__)
+
+# Public answers are the same for everyone: "*" rather than echoing Origin
+# (one cacheable response), no credentials, a day of preflight caching.
+for _blueprint in (public, health):
+    CORS(_blueprint, origins="*", send_wildcard=True, methods=["GET", "HEAD", "POST", "OPTIONS"],
+         allow_headers=["Content-Type", "If-None-Match"],
+         expose_headers=["ETag", "Retry-After", "X-Caveat-List-Version"],
+         supports_credentials=False, max_age=86400)
+
+OPENAPI_PATH = Path(__file__).parent.parent / "openapi.json"
+_VERSION_PARAM = re.compile(r"^[0-9]{1,15}$")
+
+
+def _published():
+    return current_app.extensions["caveat.published"].current()
+
+
+def _client_id() -> str:
+    """A stable pseudonym for the caller's address (reports and rate limits never store it)."""
+    address = request.remote_addr or "unknown"
+    return hashlib.sha256(f"caveat-client:{address}".encode()).hexdigest()[:32]
+
+
+@public.get("/lookup")
+def lookup():
+    text = request.args.get("domain")
+    if text is None or not text.strip():
+        raise ApiError(400, "invalid_domain", "give the host to look up: /api/v1/lookup?domain=HOST")
+    host = domain_or_400(text, listable=False)
+    entry = _published().index.match(host)
+    response = jsonify({"host": host, "listed": entry is not None, "warning": entry})
+    return cache(response, current_app.config["LOOKUP_MAX_AGE"])
+
+
+def _accepts_gzip() -> bool:
+    return request.accept_encodings.quality("gzip") > 0
+
+
+@public.get("/list")
+def full_list():
+    published = _published()
+    use_gzip = _accepts_gzip()
+    etag = published.gzip_etag if use_gzip else published.etag
+    # Either representation's ETag revalidates: the content is the same.
+    not_modified = (request.if_none_match.contains_weak(published.etag)
+                    or request.if_none_match.contains_weak(published.gzip_etag)
+                    or request.if_none_match.star_tag)
+    if not_modified:
+        response = Response(status=304)
+    else:
+        response = Response(published.gzip_body if use_gzip else published.body,
+                            mimetype="application/json")
+        if use_gzip:
+            response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(etag)
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["X-Caveat-List-Version"] = str(published.version)
+    return cache(response, current_app.config["LIST_MAX_AGE"])
+
+
+@public.get("/changes")
+def changes():
+    since = request.args.get("since", "")
+    if not _VERSION_PARAM.match(since):
+        raise ApiError(400, "invalid_since", "since must be a list version: a whole number, e.g. ?since=12")
+    try:
+        delta = storage().changes_since(int(since))
+    except ChangesTooOld as exc:
+        raise ApiError(410, "changes_gone", str(exc)) from None
+    return cache(jsonify(delta), current_app.config["LIST_MAX_AGE"])
+
+
+@public.post("/reports")
+def add_report():
+    config = current_app.config
+    client = _client_id()
+    allowed, retry_after = storage().check_rate(
+        f"reports:{client}", config["REPORTS_RATE_LIMIT"], config["REPORTS_RATE_WINDOW"])
+    if not allowed:
+        raise ApiError(429, "rate_limited",
+                       f"too many reports from your address; try again in {retry_after} seconds",
+                       headers={"Retry-After": str(retry_after)})
+    data = json_body(config["REPORT_MAX_BYTES"])
+    try:
+        received = reports.submit(storage(), data, client=client, comment_max=config["REPORT_COMMENT_MAX"])
+    except reports.ReportError as exc:
+        raise ApiError(400, exc.code, exc.message) from None
+    response = jsonify(received)
+    response.status_code = 202
+    return no_store(response)
+
+
+@public.get("/openapi.json")
+def openapi():
+    response = Response(OPENAPI_PATH.read_bytes(), mimetype="application/json")
+    return cache(response, 3600)
+
+
+@health.get("/healthz")
+def healthz():
+    try:
+        version = storage().version()
+    except Exception:  # any database failure means "not healthy", never a 500
+        current_app.logger.exception("health check: database unavailable")
+        response = jsonify({"status": "unavailable", "database": "error",
+                            "error": {"code": "database_unavailable", "message": "the database cannot be reached"}})
+        response.status_code = 503
+        return no_store(response)
+    return no_store(jsonify({"status": "ok", "database": "ok", "version": version}))
