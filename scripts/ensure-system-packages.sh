@@ -4,7 +4,9 @@
 #   (Playwright's browser download is not reachable from these machines);
 # - firefox-esr-l10n-de: the localized-banner test runs Firefox in German;
 # - nginx and wrk: the benchmarks' smoke test (nginx is the static-file
-#   ceiling, wrk the load generator).
+#   ceiling, wrk the load generator);
+# - postgresql: the storage, API and reliability suites also run on a
+#   throwaway PostgreSQL cluster the tests start (tests/postgres.py).
 set -euo pipefail
 
 need=()
@@ -13,7 +15,9 @@ need=()
 dpkg-query -W -f='${Status}' firefox-esr-l10n-de 2>/dev/null | grep -q "ok installed" || need+=(firefox-esr-l10n-de)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v wrk >/dev/null || need+=(wrk)
-[ ${#need[@]} -eq 0 ] && { echo "system packages: chromium, firefox-esr (+de), nginx, wrk present"; exit 0; }
+pg_present() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+pg_present || need+=(postgresql)
+[ ${#need[@]} -eq 0 ] && { echo "system packages: chromium, firefox-esr (+de), nginx, wrk, postgresql present"; exit 0; }
 
 echo "system packages: installing ${need[*]} with apt-get"
 sudo=""
@@ -23,5 +27,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
-[ -x /usr/lib/chromium/chromium ] && [ -x /usr/bin/firefox-esr ] && [ -x /usr/sbin/nginx ] && command -v wrk >/dev/null || { echo "system packages: install failed" >&2; exit 1; }
+[ -x /usr/lib/chromium/chromium ] && [ -x /usr/bin/firefox-esr ] && [ -x /usr/sbin/nginx ] && command -v wrk >/dev/null && pg_present || { echo "system packages: install failed" >&2; exit 1; }
 echo "system packages: installed ${need[*]}"
