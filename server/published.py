@@ -77,7 +77,8 @@ class PublishedCache:
         published = self._current
         if published is not None and not self._due():
             return published
-        return self.refresh(wait=published is None)
+        # A known change (or nothing held yet) waits for the check; a routine check does not.
+        return self.refresh(wait=published is None or self._stale)
 
     def refresh(self, *, wait: bool = True) -> PublishedList:
         """Check the stored version and rebuild when it moved. ``wait=False``: if another
