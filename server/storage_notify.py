@@ -52,9 +52,9 @@ class Listener(threading.Thread):
                     while not self.stopping.is_set():
                         for _ in conn.notifies(timeout=self.poll_seconds):
                             self.on_notify()
-            except Exception:  # noqa: BLE001  (any failure: reconnect; the version check covers the gap)
+            except Exception as exc:  # noqa: BLE001  (any failure: reconnect; the version check covers the gap)
                 if not self.stopping.is_set():
-                    log.warning("LISTEN %s: connection lost; retrying in 1 s", CHANNEL, exc_info=True)
+                    log.warning("LISTEN %s: %s; retrying in 1 s", CHANNEL, str(exc).splitlines()[0] if str(exc) else exc)
             finally:
                 self.listening.clear()
             self.stopping.wait(1)

@@ -9,7 +9,8 @@ The database is SQLite unless the module opts into both engines with
 ``database_url`` (directly or through ``app``) runs as ``test_x[sqlite]`` and
 ``test_x[postgresql]``, the latter in its own database on a throwaway cluster
 (tests/postgres.py) started once per session. ``@pytest.mark.sqlite_only("why")``
-keeps a test of SQLite's own machinery (WAL, PRAGMA, busy timeout) on SQLite.
+keeps a test of SQLite's own machinery (WAL, PRAGMA, busy timeout) on SQLite;
+``@pytest.mark.postgresql_only`` a test of PostgreSQL's (LISTEN/NOTIFY).
 """
 
 from __future__ import annotations
@@ -40,14 +41,20 @@ ENGINES = ("sqlite", "postgresql")
 def pytest_configure(config):
     config.addinivalue_line("markers", "both_engines: run the module's database tests on SQLite and PostgreSQL")
     config.addinivalue_line("markers", "sqlite_only(reason): a test of SQLite's own machinery")
+    config.addinivalue_line("markers", "postgresql_only: a test of PostgreSQL's own machinery")
 
 
 def pytest_generate_tests(metafunc):
     if "engine" not in metafunc.fixturenames:
         return
-    sqlite_only = metafunc.definition.get_closest_marker("sqlite_only")
-    both = metafunc.definition.get_closest_marker("both_engines") and not sqlite_only
-    metafunc.parametrize("engine", ENGINES if both else ("sqlite",), indirect=True)
+    marker = metafunc.definition.get_closest_marker
+    if marker("postgresql_only"):
+        engines = ("postgresql",)
+    elif marker("both_engines") and not marker("sqlite_only"):
+        engines = ENGINES
+    else:
+        engines = ("sqlite",)
+    metafunc.parametrize("engine", engines, indirect=True)
 
 
 @pytest.fixture
