@@ -6,7 +6,8 @@
 # - nginx and wrk: the benchmarks' smoke test (nginx is the static-file
 #   ceiling, wrk the load generator);
 # - postgresql: the storage, API and reliability suites also run on a
-#   throwaway PostgreSQL cluster the tests start (tests/postgres.py).
+#   throwaway PostgreSQL cluster the tests start (tests/postgres.py);
+#   sqlite3: the SQLite backup command of docs/self-hosting.md, tested.
 set -euo pipefail
 
 need=()
@@ -17,7 +18,8 @@ dpkg-query -W -f='${Status}' firefox-esr-l10n-de 2>/dev/null | grep -q "ok insta
 command -v wrk >/dev/null || need+=(wrk)
 pg_present() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 pg_present || need+=(postgresql)
-[ ${#need[@]} -eq 0 ] && { echo "system packages: chromium, firefox-esr (+de), nginx, wrk, postgresql present"; exit 0; }
+command -v sqlite3 >/dev/null || need+=(sqlite3)  # docs/self-hosting.md's backup command, tested
+[ ${#need[@]} -eq 0 ] && { echo "system packages: chromium, firefox-esr (+de), nginx, wrk, postgresql, sqlite3 present"; exit 0; }
 
 echo "system packages: installing ${need[*]} with apt-get"
 sudo=""
