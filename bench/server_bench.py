@@ -8,7 +8,9 @@ baselines measured in the same run, each right after the other:
   settings (bench/floor_server.py): what the framework costs before Caveat
   does anything.
 
-Each figure is the median of several short runs, Caveat and nginx alternating.
+Each figure is the median of several short runs. For each endpoint the floor,
+Caveat and nginx run back to back, and Caveat is compared with the floor run
+made right before it (the machine is shared: its load moves between runs).
 
     .venv/bin/python -m bench.server_bench [--quick] [--out DIR] [--entries N] [--duration S] [--repeats N]
 """
@@ -174,9 +176,9 @@ def measure(caveat_port, nginx_port, floor_port, points, concurrencies, duration
     for connections in concurrencies:
         print(f"server: {connections} connection(s)…", file=sys.stderr)
         for repeat in range(repeats):
-            result = run_wrk(floor_port, "/ping", {}, connections, duration)
-            runs.append({"target": "floor", "endpoint": "ping", "repeat": repeat, **result})
-            for point in points:  # Caveat and its ceiling back to back: the same machine state
+            for point in points:  # floor, Caveat and ceiling back to back: the same machine state
+                result = run_wrk(floor_port, "/ping", {}, connections, duration)
+                runs.append({"target": "floor", "endpoint": point["name"], "repeat": repeat, **result})
                 for target, port in (("caveat", caveat_port), ("nginx", nginx_port)):
                     result = run_wrk(port, point["path"], headers[target, point["name"]], connections, duration)
                     runs.append({"target": target, "endpoint": point["name"], "repeat": repeat, **result})
@@ -193,8 +195,8 @@ def compare(runs, points, concurrencies) -> list[dict]:
 
     rows = []
     for connections in concurrencies:
-        floor = find("floor", "ping", connections)
         for point in points:
+            floor = find("floor", point["name"], connections)
             caveat, nginx = find("caveat", point["name"], connections), find("nginx", point["name"], connections)
             rows.append({
                 "endpoint": point["name"], "connections": connections,
