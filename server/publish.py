@@ -111,7 +111,11 @@ def write_release(folder: Path, storage, signer, *, mtime: int, progress=None) -
     oldest = _oldest_retained(storage)
     versions = list(range(oldest, published.version + 1))
     for done, since in enumerate(versions, 1):
-        _write(api / "changes" / str(since), json_bytes(signed_delta(storage, published, published.signature, since)), mtime)
+        try:
+            delta = signed_delta(storage, published, published.signature, since)
+        except ChangesTooOld:  # the log was trimmed under us: the list moved on
+            raise VersionMoved(f"version {since} left the change log while the release was written") from None
+        _write(api / "changes" / str(since), json_bytes(delta), mtime)
         if progress is not None:
             progress(done, len(versions))
     _write(folder / MARKER, json_bytes({"version": published.version, "published": mtime}) + b"\n", mtime)
