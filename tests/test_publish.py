@@ -13,21 +13,14 @@ from server import create_app, publish, signing
 from server.canonical import canonical_bytes
 from server.cli import cli
 from tests.test_signing import apply_delta, check_signature
+from tests.test_signing import key_file, signed_config  # noqa: F401  (fixtures)
 
 IDENTITY = {"Accept-Encoding": "identity"}
 
 
 @pytest.fixture
-def key_file(tmp_path):
-    path = tmp_path / "key.pem"
-    signing.create(path)
-    return path
-
-
-@pytest.fixture
-def app_config(tmp_path, key_file):
-    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'caveat.db'}", "TESTING": True,
-            "SIGNING_KEY_FILE": str(key_file), "CHANGES_RETAIN": 4}
+def app_config(signed_config):
+    return {**signed_config, "CHANGES_RETAIN": 4}
 
 
 @pytest.fixture
