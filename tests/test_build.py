@@ -160,7 +160,8 @@ def test_packages_hold_the_extension_and_the_generated_files_only(ext, list_file
 
 def test_snapshot_is_the_validated_list_with_its_own_generated_time(ext, list_file, tmp_path):
     out = tmp_path / "out"
-    document = sample_list(sample_entry(domain="zeta.example"), sample_entry(domain="alpha.example"))
+    unsorted = [sample_entry(domain="zeta.example"), sample_entry(domain="alpha.example")]
+    document = {**sample_list(), "entries": unsorted}
     write_json(list_file, document)
     assert run(ext, out, "--list", str(list_file)) == 0
     for browser in ("chrome", "firefox"):
