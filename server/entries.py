@@ -249,12 +249,13 @@ def validate_entry(data, *, domain: str | None = None, today: date | None = None
     return entry
 
 
-def validate_list_document(doc, *, today: date | None = None) -> dict:
+def validate_list_document(doc, *, today: date | None = None, progress=None) -> dict:
     """Validate a list document (the JSON of ``GET /api/v1/list``).
 
     Returns the canonical document with entries sorted by domain. ``generated``
     is optional (a curated file has none). Raises ListError listing every
-    problem, each prefixed with ``entries[i] (domain)``.
+    problem, each prefixed with ``entries[i] (domain)``. ``progress(1)``, if
+    given, is called after each entry (a progress bar's update).
     """
     if not isinstance(doc, dict):
         raise ListError(["document: must be a JSON object with format, version and entries"])
@@ -283,12 +284,14 @@ def validate_list_document(doc, *, today: date | None = None) -> dict:
             entry = validate_entry(raw, today=today)
         except EntryError as exc:
             errors.extend(f"{label}: {message}" for message in exc.errors)
-            continue
-        if entry["domain"] in seen:
-            errors.append(f"{label}: duplicate domain, already listed at entries[{seen[entry['domain']]}]")
-            continue
-        seen[entry["domain"]] = i
-        entries.append(entry)
+        else:
+            if entry["domain"] in seen:
+                errors.append(f"{label}: duplicate domain, already listed at entries[{seen[entry['domain']]}]")
+            else:
+                seen[entry["domain"]] = i
+                entries.append(entry)
+        if progress is not None:
+            progress(1)
     if errors:
         raise ListError(errors)
     result = {"format": LIST_FORMAT, "version": version}

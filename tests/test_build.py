@@ -451,12 +451,13 @@ def test_invalid_list_fails_naming_the_entry_and_the_reason(document, needles, e
 
 
 def test_the_list_is_validated_once_per_build(ext, list_file, tmp_path, monkeypatch):
-    """server/listfile.py reads and validates; build.py does not validate again."""
-    import server.listfile
+    """server/listfile.py reads and validates (through entries.validate_list_document);
+    build.py does not validate again."""
+    import server.entries
 
     calls = []
-    real = server.listfile.validate_entry
-    monkeypatch.setattr(server.listfile, "validate_entry", lambda raw: calls.append(raw) or real(raw))
+    real = server.entries.validate_entry
+    monkeypatch.setattr(server.entries, "validate_entry", lambda raw, **kw: calls.append(raw) or real(raw, **kw))
     assert run(ext, tmp_path / "out", "--list", str(list_file)) == 0
     assert len(calls) == len(sample_list()["entries"])
 
