@@ -120,15 +120,23 @@ def _url(errors, field, value):
     return value
 
 
-def _sources(errors, value):
+def _is_bounded_list(errors, field, value, items, noun):
+    """Whether ``value`` is a list; notes an error when it is not, or when it is
+    longer than the contract's limit for ``field``."""
     if not isinstance(value, list):
-        errors.append("sources: must be a list of {title, url}")
+        errors.append(f"{field}: must be a list of {items}")
+        return False
+    if len(value) > (limit := LIMITS[field]):
+        errors.append(f"{field}: at most {limit} {noun}")
+    return True
+
+
+def _sources(errors, value):
+    if not _is_bounded_list(errors, "sources", value, "{title, url}", "sources"):
         return None
     if not value:
         errors.append("sources: at least one source is required")
         return None
-    if len(value) > (limit := LIMITS["sources"]):
-        errors.append(f"sources: at most {limit} sources")
     sources = []
     for i, source in enumerate(value):
         where = f"sources[{i}]"
@@ -146,11 +154,8 @@ def _sources(errors, value):
 def _related(errors, value, own_domain):
     if value is None:
         return []
-    if not isinstance(value, list):
-        errors.append("related: must be a list of domains")
+    if not _is_bounded_list(errors, "related", value, "domains", "domains"):
         return None
-    if len(value) > (limit := LIMITS["related"]):
-        errors.append(f"related: at most {limit} domains")
     related = []
     for i, item in enumerate(value):
         try:
