@@ -223,7 +223,8 @@ def _jurisdictions(errors, value, today):
             errors.append(f"{where}.status: must be one of {', '.join(JURISDICTION_STATUSES)}")
         item["status"] = status
         item["note"] = _text(errors, f"{where}.note", raw.get("note"), LIMITS["jurisdiction_note"], required=True)
-        item["sources"] = _sources(errors, raw.get("sources"), f"{where}.sources")
+        sources = raw.get("sources")
+        item["sources"] = _sources(errors, [] if sources is None else sources, f"{where}.sources")
         if raw.get("since") is not None:
             item["since"] = _date(errors, f"{where}.since", raw["since"], today)
         items.append(item)

@@ -66,7 +66,7 @@ def test_item_errors_are_one_clear_line(run, storage):
     run("warnings", "add", *GOOD, *DK)
     unknown = run("warnings", "edit", "store.example", "--jurisdiction", "UK|unlawful||A note.", ok=False)
     assert "jurisdictions[1].country: must be an ISO 3166-1 alpha-2 code" in unknown.stderr
-    assert "jurisdictions[1].sources: must be a list" in unknown.stderr
+    assert "jurisdictions[1].sources: at least one source is required" in unknown.stderr
     missing = run("warnings", "edit", "store.example", "--remove-jurisdiction", "RU", ok=False)
     assert "there is no item for RU to remove" in missing.stderr
     orphan = run("warnings", "edit", "store.example", "--jurisdiction-source", "US|X|https://x.example", ok=False)
