@@ -124,6 +124,19 @@ def _url(errors, field, value):
     return value
 
 
+def _objects(errors, field, value, fields, what):
+    """``(where, item)`` for each object in the list ``value``; errors name the
+    items that are not objects and every key not in ``fields``."""
+    for i, item in enumerate(value):
+        where = f"{field}[{i}]"
+        if not isinstance(item, dict):
+            errors.append(f"{where}: must be an object with {what}")
+            continue
+        for key in sorted(set(item) - set(fields)):
+            errors.append(f"{where}.{key}: unknown field")
+        yield where, item
+
+
 def _sources(errors, value, field="sources"):
     if not isinstance(value, list):
         errors.append(f"{field}: must be a list of {{title, url}}")
@@ -134,25 +147,27 @@ def _sources(errors, value, field="sources"):
     if len(value) > (limit := LIMITS["sources"]):
         errors.append(f"{field}: at most {limit} sources")
     sources = []
-    for i, source in enumerate(value):
-        where = f"{field}[{i}]"
-        if not isinstance(source, dict):
-            errors.append(f"{where}: must be an object with title and url")
-            continue
-        for key in sorted(set(source) - set(SOURCE_FIELDS)):
-            errors.append(f"{where}.{key}: unknown field")
+    for where, source in _objects(errors, field, value, SOURCE_FIELDS, "title and url"):
         title = _text(errors, f"{where}.title", source.get("title"), LIMITS["source_title"], required=True)
         url = _url(errors, f"{where}.url", source.get("url"))
         sources.append({"title": title, "url": url})
     return sources
 
 
-def _related(errors, value, own_domain):
+def _optional_list(errors, field, value, what):
+    """``value`` when it is a list, [] when it is missing or null, None (an error) otherwise."""
     if value is None:
         return []
     if not isinstance(value, list):
-        errors.append("related: must be a list of domains")
+        errors.append(f"{field}: must be a list of {what}")
         return None
+    return value
+
+
+def _related(errors, value, own_domain):
+    value = _optional_list(errors, "related", value, "domains")
+    if not value:
+        return value
     if len(value) > (limit := LIMITS["related"]):
         errors.append(f"related: at most {limit} domains")
     related = []
@@ -204,19 +219,12 @@ def _country(errors, where, value, seen):
 
 def _jurisdictions(errors, value, today):
     """The items of ``jurisdictions`` (design.md, "A jurisdiction item"), in the contract's field order."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        errors.append("jurisdictions: must be a list of {country, status, note, sources, since}")
-        return None
+    value = _optional_list(errors, "jurisdictions", value, "{country, status, note, sources, since}")
+    if not value:
+        return value
     items, seen = [], {}
-    for i, raw in enumerate(value):
-        where = f"jurisdictions[{i}]"
-        if not isinstance(raw, dict):
-            errors.append(f"{where}: must be an object with country, status, note and sources")
-            continue
-        for key in sorted(set(raw) - set(JURISDICTION_FIELDS)):
-            errors.append(f"{where}.{key}: unknown field")
+    for where, raw in _objects(errors, "jurisdictions", value, JURISDICTION_FIELDS,
+                               "country, status, note and sources"):
         item = {"country": _country(errors, where, raw.get("country"), seen)}
         status = raw.get("status")
         if not isinstance(status, str) or status not in JURISDICTION_STATUSES:
