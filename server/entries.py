@@ -124,6 +124,17 @@ def _url(errors, field, value):
     return value
 
 
+def _is_bounded_list(errors, field, value, items, noun, limit_name=None):
+    """Whether ``value`` is a list; notes an error when it is not, or when it is
+    longer than the contract's limit for ``field`` (or ``limit_name``)."""
+    if not isinstance(value, list):
+        errors.append(f"{field}: must be a list of {items}")
+        return False
+    if len(value) > (limit := LIMITS[limit_name or field]):
+        errors.append(f"{field}: at most {limit} {noun}")
+    return True
+
+
 def _objects(errors, field, value, fields, what):
     """``(where, item)`` for each object in the list ``value``; errors name the
     items that are not objects and every key not in ``fields``."""
@@ -138,14 +149,11 @@ def _objects(errors, field, value, fields, what):
 
 
 def _sources(errors, value, field="sources"):
-    if not isinstance(value, list):
-        errors.append(f"{field}: must be a list of {{title, url}}")
+    if not _is_bounded_list(errors, field, value, "{title, url}", "sources", "sources"):
         return None
     if not value:
         errors.append(f"{field}: at least one source is required")
         return None
-    if len(value) > (limit := LIMITS["sources"]):
-        errors.append(f"{field}: at most {limit} sources")
     sources = []
     for where, source in _objects(errors, field, value, SOURCE_FIELDS, "title and url"):
         title = _text(errors, f"{where}.title", source.get("title"), LIMITS["source_title"], required=True)
@@ -154,22 +162,11 @@ def _sources(errors, value, field="sources"):
     return sources
 
 
-def _optional_list(errors, field, value, what):
-    """``value`` when it is a list, [] when it is missing or null, None (an error) otherwise."""
+def _related(errors, value, own_domain):
     if value is None:
         return []
-    if not isinstance(value, list):
-        errors.append(f"{field}: must be a list of {what}")
+    if not _is_bounded_list(errors, "related", value, "domains", "domains"):
         return None
-    return value
-
-
-def _related(errors, value, own_domain):
-    value = _optional_list(errors, "related", value, "domains")
-    if not value:
-        return value
-    if len(value) > (limit := LIMITS["related"]):
-        errors.append(f"related: at most {limit} domains")
     related = []
     for i, item in enumerate(value):
         try:
@@ -219,9 +216,11 @@ def _country(errors, where, value, seen):
 
 def _jurisdictions(errors, value, today):
     """The items of ``jurisdictions`` (design.md, "A jurisdiction item"), in the contract's field order."""
-    value = _optional_list(errors, "jurisdictions", value, "{country, status, note, sources, since}")
-    if not value:
-        return value
+    if value is None:
+        return []
+    if not isinstance(value, list):  # at most one item per country: no limit of its own
+        errors.append("jurisdictions: must be a list of {country, status, note, sources, since}")
+        return None
     items, seen = [], {}
     for where, raw in _objects(errors, "jurisdictions", value, JURISDICTION_FIELDS,
                                "country, status, note and sources"):
@@ -304,12 +303,13 @@ def validate_entry(data, *, domain: str | None = None, today: date | None = None
     return entry
 
 
-def validate_list_document(doc, *, today: date | None = None) -> dict:
+def validate_list_document(doc, *, today: date | None = None, progress=None) -> dict:
     """Validate a list document (the JSON of ``GET /api/v1/list``).
 
     Returns the canonical document with entries sorted by domain. ``generated``
     is optional (a curated file has none). Raises ListError listing every
-    problem, each prefixed with ``entries[i] (domain)``.
+    problem, each prefixed with ``entries[i] (domain)``. ``progress(1)``, if
+    given, is called after each entry (a progress bar's update).
     """
     if not isinstance(doc, dict):
         raise ListError(["document: must be a JSON object with format, version and entries"])
@@ -338,12 +338,14 @@ def validate_list_document(doc, *, today: date | None = None) -> dict:
             entry = validate_entry(raw, today=today)
         except EntryError as exc:
             errors.extend(f"{label}: {message}" for message in exc.errors)
-            continue
-        if entry["domain"] in seen:
-            errors.append(f"{label}: duplicate domain, already listed at entries[{seen[entry['domain']]}]")
-            continue
-        seen[entry["domain"]] = i
-        entries.append(entry)
+        else:
+            if entry["domain"] in seen:
+                errors.append(f"{label}: duplicate domain, already listed at entries[{seen[entry['domain']]}]")
+            else:
+                seen[entry["domain"]] = i
+                entries.append(entry)
+        if progress is not None:
+            progress(1)
     if errors:
         raise ListError(errors)
     result = {"format": LIST_FORMAT, "version": version}
