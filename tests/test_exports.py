@@ -233,3 +233,12 @@ def test_empty_list_exports_cleanly():
     assert exports.parse_csv(exports.to_csv(doc)) == []
     assert exports.parse_hosts(exports.to_hosts(doc)) == []
     assert exports.parse_ubo(exports.to_ubo(doc, NOW, homepage=HOMEPAGE))[1] == []
+
+
+def test_the_curated_list_round_trips_through_csv_with_its_jurisdictions():
+    from server.curated import load_curated
+
+    doc = validate_list_document({**load_curated(), "version": 1})
+    assert sum(len(e["jurisdictions"]) for e in doc["entries"]) >= 8
+    back = validate_list_document({"format": 1, "version": 1, "entries": exports.parse_csv(exports.to_csv(doc))})
+    assert back["entries"] == doc["entries"]
