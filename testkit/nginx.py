@@ -3,7 +3,9 @@
 ``with nginx_server(server_block, tmp) as base_url:`` writes a main
 configuration around ``server_block`` (pid, logs and temporary folders under
 ``tmp``), starts nginx in the foreground, waits until it answers, and stops it
-(by its own process id) afterwards.
+(by its own process id) afterwards. ``documented_server_block(port, root)`` is
+the server block of docs/self-hosting.md ("Static mirrors with nginx") as
+written, listening on ``port`` and serving ``root`` (a ``caveat publish`` folder).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
+import re
 import shutil
 import signal
 import socket
@@ -19,6 +22,7 @@ import time
 from pathlib import Path
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+SELF_HOSTING = Path(__file__).parent.parent / "docs" / "self-hosting.md"
 
 _MAIN = """\
 daemon off;
@@ -37,6 +41,18 @@ http {{
 {server}
 }}
 """
+
+
+def documented_server_block(port: int, root: Path) -> str:
+    """The documented nginx server block, only ``listen`` and ``root`` replaced."""
+    text = SELF_HOSTING.read_text(encoding="utf-8")
+    section = text[text.index("## Static mirrors with nginx"):]
+    block = re.search(r"```nginx\n(.*?)```", section, re.S).group(1)
+    block, listens = re.subn(r"^(\s*)listen 80;$", rf"\g<1>listen 127.0.0.1:{port};", block, flags=re.M)
+    block, roots = re.subn(r"^(\s*)root /var/www/caveat;", rf"\g<1>root {root};", block, flags=re.M)
+    if (listens, roots) != (1, 1):
+        raise ValueError("the documented server block should have one `listen 80;` and one `root /var/www/caveat;`")
+    return block
 
 
 def _answers(port: int) -> bool:

@@ -10,29 +10,17 @@ import gzip
 import http.client
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from server import create_app, publish, signing
 from server.canonical import canonical_bytes
-from testkit.nginx import nginx_server
+from testkit.nginx import documented_server_block, nginx_server
 from testkit.ports import free_port
 from tests.test_signing import apply_delta, check_signature
 from tests.test_signing import app_config, key_file, signed_config  # noqa: F401  (fixtures)
 
-DOC = Path(__file__).parent.parent / "docs" / "self-hosting.md"
 IDENTITY = {"Accept-Encoding": "identity"}
-
-
-def documented_server_block(port: int, root: Path) -> str:
-    text = DOC.read_text(encoding="utf-8")
-    section = text[text.index("## Static mirrors with nginx"):]
-    block = re.search(r"```nginx\n(.*?)```", section, re.S).group(1)
-    block, listens = re.subn(r"^(\s*)listen 80;$", rf"\g<1>listen 127.0.0.1:{port};", block, flags=re.M)
-    block, roots = re.subn(r"^(\s*)root /var/www/caveat;", rf"\g<1>root {root};", block, flags=re.M)
-    assert (listens, roots) == (1, 1), "the documented server block should have one listen 80 and one root"
-    return block
 
 
 def get(base: str, path: str, headers=None, method="GET"):
