@@ -2,8 +2,9 @@
 threads) under load from wrk in a separate process, on loopback, against two
 baselines measured in the same run, each right after the other:
 
-- ceiling: the same answers exported as static files and served by nginx
-  (ETag on, precompressed gzip), as a static host or CDN would;
+- ceiling: nginx (ETag on, precompressed gzip) serving the folder `caveat
+  publish` writes (the same bytes as `caveat serve`, checked), plus each
+  measured lookup's answer as a file, as a static host or CDN would;
 - floor: a minimal Flask app with one JSON endpoint under the same gunicorn
   settings (bench/floor_server.py): what the framework costs before Caveat
   does anything.
@@ -17,7 +18,9 @@ made right before it (the machine is shared: its load moves between runs).
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -26,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 from bench.common import ROOT, median, parser, ratio, table, write_results
-from bench.services import caveat_service, floor_service, nginx_service, request
+from bench.services import caveat_executable, caveat_service, floor_service, nginx_service, request
 from bench.database import prepare_database
 from testkit.ports import free_port
 
@@ -51,15 +54,18 @@ def endpoints(listed: str) -> list[dict]:
     ]
 
 
-def export_static(caveat_port: int, root: Path, points: list[dict]) -> None:
-    """The static export: the very bytes `caveat serve` sends, at the same paths."""
-    (root / "api" / "v1").mkdir(parents=True)
-    (root / "lookup").mkdir()
+def export_static(caveat_port: int, root: Path, points: list[dict], database_url: str) -> None:
+    """The published folder (`caveat publish`: api/v1/list, list.gz, changes/), checked to hold
+    the very bytes `caveat serve` sends; plus each measured lookup's answer and healthz as files."""
+    env = {**os.environ, "CAVEAT_DATABASE_URL": database_url}
+    subprocess.run([caveat_executable(), "publish", "--quiet", str(root)], env=env, check=True,
+                   capture_output=True, timeout=300)
     _, _, raw = request(caveat_port, "/api/v1/list")
     _, headers, packed = request(caveat_port, "/api/v1/list", {"Accept-Encoding": "gzip"})
     assert headers.get("content-encoding") == "gzip", "caveat serve did not gzip the list"
-    (root / "api" / "v1" / "list").write_bytes(raw)
-    (root / "api" / "v1" / "list.gz").write_bytes(packed)
+    assert (root / "api" / "v1" / "list").read_bytes() == raw, "caveat publish and caveat serve differ"
+    assert gzip.decompress((root / "api" / "v1" / "list.gz").read_bytes()) == raw
+    (root / "lookup").mkdir()
     for point in points:
         if point["path"].startswith("/api/v1/lookup"):
             host = point["path"].split("domain=", 1)[1]
@@ -136,7 +142,7 @@ def main(argv=None) -> int:
         points = endpoints(listed_host(extra))
         ports = {"caveat": free_port(), "nginx": free_port(), "floor": free_port()}
         with caveat_service(database_url, ports["caveat"], tmp / "caveat.log") as caveat:
-            export_static(caveat.port, tmp / "static", points)
+            export_static(caveat.port, tmp / "static", points, database_url)
             with nginx_service(tmp, tmp / "static", ports["nginx"]) as nginx, \
                     floor_service(ports["floor"], tmp / "floor.log") as floor:
                 answers, runs = measure(caveat.port, nginx.port, floor.port, points, concurrencies, duration,
