@@ -49,18 +49,16 @@ def pytest_generate_tests(metafunc):
         return
     marker = metafunc.definition.get_closest_marker
     if marker("postgresql_only"):
-        engines = ("postgresql",)
+        metafunc.parametrize("engine", ("postgresql",), indirect=True)
     elif marker("both_engines") and not marker("sqlite_only"):
-        engines = ENGINES
-    else:
-        engines = ("sqlite",)
-    metafunc.parametrize("engine", engines, indirect=True)
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+    # otherwise SQLite, without a test id suffix
 
 
 @pytest.fixture
 def engine(request):
     """"sqlite" or "postgresql" (see the module docstring)."""
-    return request.param
+    return getattr(request, "param", "sqlite")
 
 
 @pytest.fixture(scope="session")
