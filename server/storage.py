@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -141,8 +142,15 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
 
     # --- plumbing ----------------------------------------------------------
 
+    @contextmanager
     def _read(self):
-        return self.engine.begin()
+        """A read transaction that sees one state of the database throughout: SQLite's
+        transactions do; PostgreSQL's default (read committed) would not, so REPEATABLE READ."""
+        with self.engine.connect() as conn:
+            if self.is_postgresql:
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
 
     def _write(self):
         """A write transaction (BEGIN IMMEDIATE on SQLite)."""
@@ -214,8 +222,16 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
     def snapshot(self) -> tuple[int, str, list[dict]]:
         """(version, generated, entries) read in one transaction."""
         with self._read() as conn:
-            state = conn.execute(sa.select(list_state.c.version, list_state.c.changed_at)).one()
-            rows = conn.execute(sa.select(entries)).all()
+            return self._snapshot(conn)
+
+    def snapshot_and_changes(self, since: int) -> tuple[tuple[int, str, list[dict]], dict]:
+        """``(snapshot(), changes_since(since))`` from one read: the delta leads to that snapshot."""
+        with self._read() as conn:
+            return self._snapshot(conn), self._changes_since(conn, since)
+
+    def _snapshot(self, conn) -> tuple[int, str, list[dict]]:
+        state = conn.execute(sa.select(list_state.c.version, list_state.c.changed_at)).one()
+        rows = conn.execute(sa.select(entries)).all()
         return state.version, state.changed_at, [self._entry(row) for row in _by_domain(rows)]
 
     def list_document(self) -> dict:
@@ -339,16 +355,19 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
     def changes_since(self, since: int) -> dict:
         """The delta from version ``since`` to now; ChangesTooOld when it cannot be answered."""
         with self._read() as conn:
-            state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
-            if since < state.log_floor or since > state.version:
-                raise ChangesTooOld(since, state.log_floor, state.version)
-            domains = conn.execute(
-                sa.select(change_log.c.domain).where(change_log.c.version > since).distinct()
-            ).scalars().all()
-            changed = sa.select(change_log.c.domain).where(change_log.c.version > since)
-            rows = conn.execute(
-                sa.select(entries).where(entries.c.domain.in_(changed))
-            ).all() if domains else []
+            return self._changes_since(conn, since)
+
+    def _changes_since(self, conn, since: int) -> dict:
+        state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
+        if since < state.log_floor or since > state.version:
+            raise ChangesTooOld(since, state.log_floor, state.version)
+        domains = conn.execute(
+            sa.select(change_log.c.domain).where(change_log.c.version > since).distinct()
+        ).scalars().all()
+        changed = sa.select(change_log.c.domain).where(change_log.c.version > since)
+        rows = conn.execute(
+            sa.select(entries).where(entries.c.domain.in_(changed))
+        ).all() if domains else []
         upserted = [self._entry(row) for row in _by_domain(rows)]
         present = {entry["domain"] for entry in upserted}
         return {
