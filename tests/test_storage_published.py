@@ -134,3 +134,21 @@ def test_a_failing_check_keeps_serving_the_held_list(database_url, make_entry, m
     assert response.status_code == 200 and response.get_json()["listed"] is True
     assert served_version(app) == 1
     storage.dispose()
+
+
+def test_a_delta_asked_of_a_worker_behind_the_database_leads_to_the_stored_list(database_url, make_entry):
+    # The held list is at 1, the database at 2: the delta and its list come from one read (no 503).
+    reader = make_app(database_url, PUBLISHED_CHECK_MS=NEVER_MS, POSTGRES_NOTIFY=False)
+    writer = make_app(database_url, PUBLISHED_CHECK_MS=NEVER_MS, POSTGRES_NOTIFY=False)
+    writer.extensions["caveat.storage"].upsert_entry(make_entry("a.example"), "alice")
+    assert served_version(reader) == 1
+    writer.extensions["caveat.storage"].upsert_entry(make_entry("b.example"), "alice")
+    response = reader.test_client().get("/api/v1/changes/1")
+    assert response.status_code == 200
+    delta = response.get_json()
+    assert delta["version"] == 2 and [e["domain"] for e in delta["upserted"]] == ["b.example"]
+    assert served_version(reader) == 1  # the held list itself waits for its check
+    snapshot, changes = writer.extensions["caveat.storage"].snapshot_and_changes(0)
+    assert snapshot[0] == changes["version"] == 2
+    for app in (reader, writer):
+        app.extensions["caveat.storage"].dispose()
