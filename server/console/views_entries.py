@@ -134,8 +134,8 @@ def entry_history(domain):
         return value if value in numbers else default
 
     new = pick("to", numbers[0])
-    old = pick("from", numbers[1] if len(numbers) > 1 else numbers[0])
+    old = pick("from", numbers[1] if len(numbers) > 1 else 0)  # 0: before the entry existed
     by_version = {v["version"]: v for v in versions}
-    diff = field_diff(by_version[old]["entry"], by_version[new]["entry"])
+    diff = field_diff(by_version[old]["entry"] if old else None, by_version[new]["entry"])
     return render_template("console/history.html", domain=canonical, versions=versions, old=old, new=new,
                            diff=diff)
