@@ -205,6 +205,7 @@ def test_console_headers(app, storage):
         assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Referrer-Policy"] == "same-origin"  # browsers then send a real Origin
         assert "<script" not in response.get_data(as_text=True)
 
 
@@ -223,7 +224,7 @@ def _add_user_form(token):
             "csrf_token": token}
 
 
-@pytest.mark.parametrize("case", ["no token", "wrong token", "foreign origin", "cross-site fetch",
+@pytest.mark.parametrize("case", ["no token", "wrong token", "foreign origin", "null origin", "cross-site fetch",
                                   "token of another session"])
 def test_csrf_refusals_change_nothing(app, storage, case):
     admin = logged_in(app, storage, "root", "admin")
@@ -235,6 +236,8 @@ def test_csrf_refusals_change_nothing(app, storage, case):
         token = token[:-4] + "AAAA"
     elif case == "foreign origin":
         headers = {"Origin": "https://evil.example"}
+    elif case == "null origin":
+        headers = {"Origin": "null"}
     elif case == "cross-site fetch":
         headers = {"Sec-Fetch-Site": "cross-site"}
     else:

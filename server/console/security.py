@@ -105,6 +105,9 @@ def _headers(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Vary"] = "Cookie"
+    # same-origin, not the API's no-referrer: with no-referrer a browser sends
+    # "Origin: null" on form posts, and Flask-WTF checks the Referer over https.
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

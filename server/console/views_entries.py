@@ -83,17 +83,13 @@ def _form(existing, values, errors=None, status=200):
 
 @console.route("/entries/new", methods=["GET", "POST"])
 def entry_new():
-    if request.method == "POST":
-        return _save(None)
-    return _form(None, None)
+    return _save(None) if request.method == "POST" else _form(None, None)
 
 
 @console.route("/entries/<domain>", methods=["GET", "POST"])
 def entry_edit(domain):
     existing = _get_or_404(domain)
-    if request.method == "POST":
-        return _save(existing)
-    return _form(existing, existing)
+    return _save(existing) if request.method == "POST" else _form(existing, existing)
 
 
 @console.route("/entries/<domain>/remove", methods=["GET", "POST"])
