@@ -149,27 +149,44 @@ class ConsoleQueries:
     # --- entry pages ---------------------------------------------------------------
 
     def page_entries(self, *, search: str = "", status: str | None = None,
-                     limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
-        """One page of entries by domain, and how many match: LIMIT/OFFSET in SQL, so a
-        page reads ``limit`` rows whatever the list's size.
+                     limit: int = 50, offset: int = 0) -> tuple[list[dict], int | None, bool]:
+        """One page of entries by domain: (entries, total, more).
 
-        ``search`` matches the domain or the entry's text; ``status`` matches the
-        stored canonical JSON, where ``"status":"x"`` can appear only as the field
+        Reads a page, never the list: the page's domains first (LIMIT/OFFSET;
+        without a filter an index-only walk of the primary key), then their
+        rows. ``total`` is counted only without a filter (a filtered count
+        would read every entry); ``more`` says whether another page follows.
+        ``search`` matches a domain starting with it (an index range) or any
+        text of the entry, case-insensitively; ``status`` matches the stored
+        canonical JSON, where ``"status":"x"`` can appear only as the field
         (quotes inside text are escaped as \\").
         """
         conditions = []
         if search:
-            pattern = _like(search.lower())
-            conditions.append(sa.or_(entries.c.domain.like(pattern, escape="\\"),
-                                     sa.func.lower(entries.c.body).like(pattern, escape="\\")))
+            needle = search.lower()
+            conditions.append(sa.or_(sa.and_(entries.c.domain >= needle, entries.c.domain < needle + "\uffff"),
+                                     self._contains(entries.c.body, search)))
         if status:
             conditions.append(entries.c.body.like(_like(f'"status":{json.dumps(status)}'), escape="\\"))
-        query = sa.select(entries).where(*conditions).order_by(entries.c.domain)
-        counting = sa.select(sa.func.count()).select_from(entries).where(*conditions)
+        limit, offset = max(1, int(limit)), max(0, int(offset))
+        page = (sa.select(entries.c.domain).where(*conditions).order_by(entries.c.domain)
+                .limit(limit + 1).offset(offset))
         with self._read() as conn:
-            rows = conn.execute(query.limit(max(1, int(limit))).offset(max(0, int(offset)))).all()
-            total = conn.execute(counting).scalar_one()
-        return [self._entry(row) for row in rows], total
+            domains = conn.execute(page).scalars().all()
+            more = len(domains) > limit
+            domains = domains[:limit]
+            rows = conn.execute(sa.select(entries).where(entries.c.domain.in_(domains))
+                                .order_by(entries.c.domain)).all() if domains else []
+            total = None if conditions else conn.execute(
+                sa.select(sa.func.count()).select_from(entries)).scalar_one()
+        return [self._entry(row) for row in rows], total, more
+
+    def _contains(self, column, text: str):
+        """``column`` contains ``text``, ignoring case (SQLite's LIKE already does, for ASCII)."""
+        pattern = _like(text)
+        if self.engine.dialect.name == "sqlite":
+            return column.like(pattern, escape="\\")
+        return column.ilike(pattern, escape="\\")
 
     def count_by_status(self, statuses) -> dict[str, int]:
         with self._read() as conn:

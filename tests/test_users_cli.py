@@ -45,3 +45,10 @@ def test_tokens_get_a_role(runner, storage):
     default = runner.invoke(args=["token", "create", "ops"]).output.strip().splitlines()[0]
     assert storage.verify_token_role(default) == ("ops", "admin")
     assert "role=editor" in runner.invoke(args=["token", "list"]).output
+
+
+def test_init_says_how_to_create_the_first_admin_until_there_is_one(runner, storage):
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0 and "caveat users add NAME --role admin --password-stdin" in first.output
+    runner.invoke(args=["users", "add", "ada", "--role", "admin", "--password-stdin"], input=PASSWORD)
+    assert "caveat users add" not in runner.invoke(args=["init"]).output

@@ -26,10 +26,10 @@ def entries():
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     page = _page_number()
-    rows, total = storage().page_entries(search=search, status=status or None,
-                                         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    pages = max(1, -(-total // PAGE_SIZE))
-    return render_template("console/entries.html", rows=rows, total=total, page=page, pages=pages,
+    rows, total, more = storage().page_entries(search=search, status=status or None,
+                                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE)) if total is not None else None
+    return render_template("console/entries.html", rows=rows, total=total, page=page, pages=pages, more=more,
                            q=search, status=status, statuses=STATUSES)
 
 
