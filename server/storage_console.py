@@ -8,11 +8,15 @@ server/maintenance.py and server/accounts.py.
 from __future__ import annotations
 
 import json
+import re
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .schema import StorageError, audit, entries, proposals, rate_limits, users
+
+
+_DOMAINISH = re.compile(r"^[\w-]*\.[\w.-]*$")
 
 
 class UserExists(StorageError):
@@ -156,16 +160,19 @@ class ConsoleQueries:
         without a filter an index-only walk of the primary key), then their
         rows. ``total`` is counted only without a filter (a filtered count
         would read every entry); ``more`` says whether another page follows.
-        ``search`` matches a domain starting with it (an index range) or any
-        text of the entry, case-insensitively; ``status`` matches the stored
+        ``search`` with a dot and no spaces matches domains containing it (the
+        domain index only); other searches match any text of the entry
+        (name, summary, ...), case-insensitively, which reads entries until a
+        page is found; ``status`` matches the stored
         canonical JSON, where ``"status":"x"`` can appear only as the field
         (quotes inside text are escaped as \\").
         """
         conditions = []
-        if search:
-            needle = search.lower()
-            conditions.append(sa.or_(sa.and_(entries.c.domain >= needle, entries.c.domain < needle + "\uffff"),
-                                     self._contains(entries.c.body, search)))
+        if search and _DOMAINISH.match(search):
+            # Looks like (part of) a domain: the domain column alone, an index-only scan.
+            conditions.append(entries.c.domain.like(_like(search.lower()), escape="\\"))
+        elif search:
+            conditions.append(self._contains(entries.c.body, search))
         if status:
             conditions.append(entries.c.body.like(_like(f'"status":{json.dumps(status)}'), escape="\\"))
         limit, offset = max(1, int(limit)), max(0, int(offset))

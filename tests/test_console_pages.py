@@ -114,6 +114,8 @@ def test_entries_search_escapes_like_wildcards(app, storage, make_entry):
     assert "Matching entries 1 to 10." in client.get("/admin/entries?status=defunct").get_data(as_text=True)
     assert "Matching entries 1 to 10." in client.get("/admin/entries?q=SHOP00001").get_data(as_text=True)
     assert "Matching entries 1 to 1." in client.get("/admin/entries?q=Shop 29").get_data(as_text=True)
+    assert "Matching entries 1 to 1." in client.get("/admin/entries?q=P000029.EXA").get_data(as_text=True)
+    assert "No entries match." in client.get("/admin/entries?q=s%25p.example").get_data(as_text=True)
 
 
 # --- the entry form --------------------------------------------------------------------------
