@@ -211,3 +211,22 @@ def test_dashboard_counts(app, storage, make_entry, listed):
     assert stat("Open reports") == "1" and stat("Proposals waiting") == "1"
     assert stat("Due for review (not checked for 12 months)") == "1"
     assert stat("List version") == str(storage.version())
+
+
+def test_jurisdictions_are_kept_and_edited_as_json(app, storage, make_entry):
+    items = [{"country": "DE", "status": "unlawful", "note": "A court ruled against it.",
+              "sources": [{"title": "Ruling", "url": "https://court.example/de"}]}]
+    maintenance.add(storage, make_entry("shop.example", jurisdictions=items), actor="cli:op")
+    editor = logged_in(app, storage, "eddie", "editor")
+    page = editor.get("/admin/entries/shop.example").get_data(as_text=True)
+    assert "A court ruled against it." in page
+    form = entry_form(maintenance.get(storage, "shop.example"))
+    form["jurisdictions"] = re.search(r'<textarea id="jurisdictions"[^>]*>(.*?)</textarea>', page, re.S).group(1) \
+        .replace("&#34;", '"').replace("&quot;", '"')
+    form["name"] = "Renamed"
+    assert post(editor, "/admin/entries/shop.example", form, token_from="/admin/entries/shop.example").status_code == 303
+    saved = maintenance.get(storage, "shop.example")
+    assert saved["name"] == "Renamed" and saved["jurisdictions"] == items
+    form["jurisdictions"] = "[{not json"
+    bad = post(editor, "/admin/entries/shop.example", form, token_from="/admin/entries/shop.example")
+    assert bad.status_code == 400 and 'id="jurisdictions-error"' in bad.get_data(as_text=True)

@@ -1,7 +1,8 @@
 """The entry form: HTML form fields <-> entry dicts, errors by field, and field-by-field diffs.
 
 The inputs are named after the entry fields. ``sources`` is a textarea
-with one source a line, "title | url"; ``related`` one domain a line.
+with one source a line, "title | url"; ``related`` one domain a line;
+``jurisdictions`` the items as JSON (a list of objects).
 """
 
 from __future__ import annotations
@@ -12,14 +13,25 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..contract import ENTRY_FIELDS
+from ..entries import EntryError
 
 FORM_FIELDS = [f for f in ENTRY_FIELDS if f not in ("created", "updated")]
 _FIELD = re.compile(r"^([a-z_]+)")
 _LOCALE = Path(__file__).resolve().parents[2] / "extension" / "_locales" / "en" / "messages.json"
 
 
+def _jurisdictions(text: str):
+    if not text.strip():
+        return []
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise EntryError([f"jurisdictions: is not valid JSON ({exc.msg} at line {exc.lineno})"]) from None
+
+
 def entry_from_form(form) -> dict:
-    """The entry a submitted form describes (validated later, by the maintenance layer)."""
+    """The entry a submitted form describes (validated later, by the maintenance layer);
+    EntryError when the jurisdictions are not JSON."""
     sources = []
     for line in form.get("sources", "").splitlines():
         if not line.strip():
@@ -38,6 +50,7 @@ def entry_from_form(form) -> dict:
         "related": [line.strip() for line in form.get("related", "").splitlines() if line.strip()],
         "include_subdomains": form.get("include_subdomains") == "on",
         "reviewed": form.get("reviewed", "").strip(),
+        "jurisdictions": _jurisdictions(form.get("jurisdictions", "")),
     }
 
 
@@ -48,6 +61,8 @@ def form_from_entry(entry: dict) -> dict:
         "sources": "\n".join(f"{s.get('title', '')} | {s.get('url', '')}" for s in entry.get("sources", [])),
         "related": "\n".join(entry.get("related", [])),
         "include_subdomains": entry.get("include_subdomains", True),
+        "jurisdictions": json.dumps(entry["jurisdictions"], ensure_ascii=False, indent=1)
+        if entry.get("jurisdictions") else "",
     }
 
 

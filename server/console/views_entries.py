@@ -42,12 +42,12 @@ def _get_or_404(domain: str) -> dict:
 
 def _save(existing: dict | None):
     """Validate and publish (or propose) the submitted entry; the form again with errors."""
-    data = entry_from_form(request.form)
-    if existing is not None:
-        data["domain"] = existing["domain"]
     reason = request.form.get("reason", "").strip()[:1000]
     actor = g.user["name"]
     try:
+        data = entry_from_form(request.form)
+        if existing is not None:
+            data["domain"] = existing["domain"]
         if review_required():
             proposal = maintenance.propose_put(storage(), data, actor=actor, reason=reason)
             flash(f"Proposal {proposal['id']} for {proposal['domain']} waits for another reviewer.")
@@ -68,7 +68,7 @@ def _save(existing: dict | None):
 def _form(existing, values, errors=None, status=200):
     preview = None
     if not errors:
-        preview_entry = entry_from_form(values) if hasattr(values, "getlist") else existing
+        preview_entry = existing if not hasattr(values, "getlist") else None
         if preview_entry and preview_entry.get("domain"):
             preview = {"entry": preview_entry, "text": banner_text(preview_entry)}
     if not hasattr(values, "getlist"):
