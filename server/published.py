@@ -25,22 +25,26 @@ class PublishedList:
     etag: str            # strong validator of ``body`` (without quotes)
     gzip_etag: str       # strong validator of ``gzip_body``: a different representation
     index: WarningIndex
+    generated: str = ""            # when this version was made (deltas carry it: server/publish.py)
+    signature: dict | None = None  # server/signing.py's object for ``body``; None without a key
 
     @classmethod
-    def build(cls, version: int, generated: str, entries: list[dict]) -> "PublishedList":
+    def build(cls, version: int, generated: str, entries: list[dict], signer=None) -> "PublishedList":
         document = {"format": LIST_FORMAT, "version": version, "generated": generated, "entries": entries}
         body = canonical_bytes(document)  # the bytes the extension can rebuild (docs/design.md)
         digest = hashlib.sha256(body).hexdigest()[:20]
         etag = f"v{version}-{digest}"
         return cls(version, body, gzip.compress(body, compresslevel=9, mtime=0),
-                   etag, etag + "-gz", WarningIndex(entries))
+                   etag, etag + "-gz", WarningIndex(entries), generated,
+                   signer.sign(version, body) if signer is not None else None)
 
 
 class PublishedCache:
     """The current PublishedList; rebuilt when the stored version moves."""
 
-    def __init__(self, storage):
+    def __init__(self, storage, signer=None):
         self._storage = storage
+        self.signer = signer  # server/signing.py's Signer, set by signing.init_app; signs each version once
         self._current: PublishedList | None = None
         self._lock = threading.Lock()
 
@@ -52,6 +56,6 @@ class PublishedCache:
         with self._lock:
             published = self._current
             if published is None or published.version != version:
-                published = PublishedList.build(*self._storage.snapshot())
+                published = PublishedList.build(*self._storage.snapshot(), signer=self.signer)
                 self._current = published
         return published
