@@ -19,9 +19,10 @@ import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from server.canonical import canonical_bytes
 from testkit.ports import free_port
@@ -39,6 +40,13 @@ class SigningKey:
         """``ed25519:<base64 of the 32 raw bytes>``, as ``caveat keys show`` prints it and build.py takes it."""
         raw = self.private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         return "ed25519:" + base64.b64encode(raw).decode("ascii")
+
+
+    def write_pem(self, path: Path) -> Path:
+        """The private key as the server reads it (server/signing.py): PKCS#8 PEM, mode 0600."""
+        path.write_bytes(self.private.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+        path.chmod(0o600)
+        return path
 
 
 def signature_of(doc: dict, key: SigningKey, version: int | None = None) -> dict:

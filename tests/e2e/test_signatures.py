@@ -16,7 +16,10 @@ signed by the trusted key, then:
 - key rotation: a build with two keys accepts a list signed with either,
   and still refuses a third;
 - a build without keys says in options that lists are not signature-checked,
-  and takes an unsigned list; a build with keys does not say so.
+  and takes an unsigned list; a build with keys does not say so;
+- the real server (``caveat serve`` with a key file): its signed list and a
+  signed delta arrive; a server signing with a key the build does not trust
+  is refused.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from __future__ import annotations
 import pytest
 
 from testkit.entries import LISTED, base_entries, entry, list_document
+from tests.e2e.caveat_server import CaveatServer
+from tests.e2e.conftest import start_browser
 from tests.e2e.signing import SigningServer
 
 pytestmark = pytest.mark.e2e
@@ -180,6 +185,51 @@ def test_a_build_without_keys_says_so_and_takes_unsigned_lists(driver, signing_s
         assert "/api/v1/list.sig" not in signing_server.asked()
         assert browser.banner_domain_on("unsigned-new.example") == "unsigned-new.example"
         assert browser.banner_domain_on(f"www.{LISTED}") == LISTED
+        options.close()
+    finally:
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def signed_caveat_servers(signing_keys, tmp_path_factory):
+    """Two real servers: one signing with the trusted first key, one with the untrusted third."""
+    servers = []
+    for key in (signing_keys[0], signing_keys[2]):
+        folder = tmp_path_factory.mktemp("caveat-signed")
+        key_file = key.write_pem(folder / "signing-key.pem")
+        servers.append(CaveatServer(folder / "caveat.db", base_entries(), {"SIGNING_KEY_FILE": str(key_file)}).start())
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def test_caveat_serve_signs_and_its_updates_arrive(driver, signed_caveat_servers, signing_keys, build_extension,
+                                                   playwright, site_server, tmp_path_factory):
+    trusted, untrusted = signed_caveat_servers
+    for server in signed_caveat_servers:
+        server.reset()
+    extension = build_extension("chrome" if driver.name == "chromium" else "firefox", trusted.url,
+                                public_keys=(signing_keys[0].public, signing_keys[1].public))
+    profile = tmp_path_factory.mktemp(f"serve-{driver.name}") / "profile"
+    browser = start_browser(driver.name, playwright, extension, profile, site_server.port)
+    try:
+        options = browser.options_tab()
+        version = trusted.list_document()["version"]
+        assert options.sync_now() == f"The list is up to date (version {version}).", browser.storage("lastSync")
+        assert [r.path for r in trusted.log()] == ["/api/v1/list", "/api/v1/list.sig"]
+        newer = trusted.put_entry(entry("served-new.example", "Served New Store"))
+        trusted.clear_log()
+        assert options.sync_now() == f"The list is up to date (version {newer})."
+        assert [r.path for r in trusted.log()] == [f"/api/v1/changes/{version}"]  # a signed delta, by path
+        assert browser.banner_domain_on("served-new.example") == "served-new.example"
+
+        untrusted.put_entry(entry(HONEST, "Honest Shop"))
+        options.set_server(untrusted.url)
+        result = options.sync_now()
+        assert result.startswith(REFUSED) and "does not trust" in result, result
+        assert browser.storage("list")["list"]["version"] == newer
+        assert browser.banner_domain_on(HONEST) is None
+        options.set_server(None)
         options.close()
     finally:
         browser.close()
