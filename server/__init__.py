@@ -31,7 +31,7 @@ def create_app(config=None) -> Flask:
     app.json.sort_keys = False  # keep the canonical entry field order
 
     storage.init_app(app)
-    signing.init_app(app)  # after storage: it hands its key to the published-list cache
+    signing.init_app(app)
     errors.init_app(app)
     api.init_app(app)
     cli.init_app(app)

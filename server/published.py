@@ -26,7 +26,7 @@ class PublishedList:
     gzip_etag: str       # strong validator of ``gzip_body``: a different representation
     index: WarningIndex
     generated: str = ""            # when this version was made (deltas carry it: server/publish.py)
-    signature: dict | None = None  # server/signing.py's object for ``body``; None without a key
+    signature: dict | None = None  # server/signing.py's object for ``body``, when built with a signer
 
     @classmethod
     def build(cls, version: int, generated: str, entries: list[dict], signer=None) -> "PublishedList":
@@ -42,9 +42,8 @@ class PublishedList:
 class PublishedCache:
     """The current PublishedList; rebuilt when the stored version moves."""
 
-    def __init__(self, storage, signer=None):
+    def __init__(self, storage):
         self._storage = storage
-        self.signer = signer  # server/signing.py's Signer, set by signing.init_app; signs each version once
         self._current: PublishedList | None = None
         self._lock = threading.Lock()
 
@@ -56,6 +55,6 @@ class PublishedCache:
         with self._lock:
             published = self._current
             if published is None or published.version != version:
-                published = PublishedList.build(*self._storage.snapshot(), signer=self.signer)
+                published = PublishedList.build(*self._storage.snapshot())
                 self._current = published
         return published

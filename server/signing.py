@@ -23,6 +23,7 @@ import binascii
 import hashlib
 import os
 import stat
+import threading
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -86,6 +87,35 @@ class Signer:
     def pem(self) -> bytes:
         return self._key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                        serialization.NoEncryption())
+
+
+class SignedLists:
+    """The signature object of each published list, made once per version.
+
+    The published-list cache (server/published.py) hands out one PublishedList
+    per version; the first request that needs its signature (list.sig or a
+    delta) signs it, every later one gets the same object.
+    """
+
+    def __init__(self, signer):
+        self.signer = signer  # server/signing.py's Signer, or None: unsigned
+        self._held: tuple[tuple[int, str], dict] | None = None
+        self._lock = threading.Lock()
+
+    def signature(self, published) -> dict | None:
+        if self.signer is None:
+            return None
+        if published.signature is not None:
+            return published.signature
+        key = (published.version, published.etag)
+        held = self._held
+        if held is None or held[0] != key:
+            with self._lock:
+                held = self._held
+                if held is None or held[0] != key:
+                    held = (key, self.signer.sign(published.version, published.body))
+                    self._held = held
+        return held[1]
 
 
 def verify(signature: dict, body: bytes, public_keys) -> bool:
@@ -162,7 +192,8 @@ def create(path: str | os.PathLike, *, force: bool = False) -> Signer:
 
 
 def init_app(app) -> None:
-    """Load the signing key, if any, and give it to the published-list cache.
+    """Load the signing key, if any: ``app.extensions["caveat.signer"]`` (a Signer or None)
+    and ``["caveat.signatures"]`` (SignedLists: each version signed once).
 
     No key file at the default place: the server publishes unsigned lists.
     A key file that is named by CAVEAT_SIGNING_KEY_FILE but missing, or that
@@ -177,4 +208,4 @@ def init_app(app) -> None:
         present = True
     signer = load(path) if present else None
     app.extensions["caveat.signer"] = signer
-    app.extensions["caveat.published"].signer = signer
+    app.extensions["caveat.signatures"] = SignedLists(signer)

@@ -38,6 +38,10 @@ def _published():
     return current_app.extensions["caveat.published"].current()
 
 
+def _signatures():
+    return current_app.extensions["caveat.signatures"]
+
+
 def _client_id() -> str:
     """A stable pseudonym for the caller's address (reports and rate limits never store it)."""
     address = request.remote_addr or "unknown"
@@ -84,9 +88,10 @@ def full_list():
 @public.get("/list.sig")
 def list_signature():
     published = _published()
-    if published.signature is None:
+    signature = _signatures().signature(published)
+    if signature is None:
         raise ApiError(404, "unsigned", "this server has no signing key: its list is not signed")
-    response = Response(json_bytes(published.signature), mimetype="application/json")
+    response = Response(json_bytes(signature), mimetype="application/json")
     response.set_etag(published.etag + "-sig")
     response.headers["X-Caveat-List-Version"] = str(published.version)
     return cache(response.make_conditional(request), current_app.config["LIST_MAX_AGE"])
@@ -101,12 +106,13 @@ def _since(text: str) -> int:
 
 def _delta(since: int) -> dict:
     """The delta from ``since`` to the current version, with its ``generated`` time and signature."""
+    signatures = _signatures()
     published = _published()
     for _attempt in range(3):
         try:
-            return signed_delta(storage(), published, since)
+            return signed_delta(storage(), published, signatures.signature(published), since)
         except VersionMoved:  # written to since the cache read it: what the database holds now
-            published = stored_list(storage(), current_app.extensions["caveat.signer"])
+            published = stored_list(storage(), signatures.signer)
     raise ApiError(503, "list_changing", "the list is being changed; try again in a second",
                    headers={"Retry-After": "1"})
 

@@ -53,12 +53,14 @@ def cli():
 def _commands() -> list[click.Command]:
     from . import listfiles  # noqa: F401  (adds validate, import, export to the warnings group)
     from .keys import keys_group
+    from .publish import publish_command
     from .log import log_command
     from .reports import reports_group
     from .token import token_group
     from .warnings import warnings_group
 
-    return [init_command, serve_command, warnings_group, token_group, reports_group, log_command, keys_group]
+    return [init_command, serve_command, warnings_group, token_group, reports_group, log_command, keys_group,
+            publish_command]
 
 
 def init_app(app) -> None:
