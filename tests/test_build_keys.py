@@ -16,28 +16,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-import build
 from buildext.public_keys import parse_public_key
-from build_fixture import sample_list, write_fixture_extension, write_json
+from tests.test_build import ext, list_file, run  # noqa: F401  (fixtures: a fixture extension and list)
 
 
 def public_key() -> str:
     raw = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     return "ed25519:" + base64.b64encode(raw).decode("ascii")
-
-
-@pytest.fixture
-def ext(tmp_path) -> Path:
-    return write_fixture_extension(tmp_path / "ext")
-
-
-@pytest.fixture
-def list_file(tmp_path) -> Path:
-    return write_json(tmp_path / "list.json", sample_list())
-
-
-def run(ext: Path, out: Path, *args: str) -> int:
-    return build.main(["--source", str(ext), "--out", str(out), *args])
 
 
 def config_of(out: Path, browser: str) -> dict:

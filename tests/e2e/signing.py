@@ -14,9 +14,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
-import json
 import re
-import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -25,8 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from server.canonical import canonical_bytes
-from testkit.ports import free_port
-from testkit.serving import ThreadedServer, serve_in_thread, stop_serving
+from tests.e2e.faults import FaultServer
 
 _CHANGES = re.compile(r"/api/v1/changes/([0-9]+)")
 
@@ -57,25 +54,16 @@ def signature_of(doc: dict, key: SigningKey, version: int | None = None) -> dict
             "signature": base64.b64encode(key.private.sign(body)).decode("ascii")}
 
 
-class SigningServer:
+class SigningServer(FaultServer):
     """Serves ``doc`` at /api/v1/list, ``sig`` at /api/v1/list.sig (None: 404) and
-    ``deltas[V]`` at /api/v1/changes/V (absent: 410); records the paths asked for."""
-
-    def __init__(self):
-        self.port = free_port()  # fixed: the extension is built to sync from it
-        self._server: ThreadedServer | None = None
-        self._lock = threading.Lock()
-        self.reset()
+    ``deltas[V]`` at /api/v1/changes/V (absent: 410); records the paths asked for.
+    A FaultServer (its port, thread and request log) with answers of its own."""
 
     def reset(self) -> None:
         self.doc: dict | None = None
         self.sig: dict | None = None
         self.deltas: dict[int, dict] = {}
         self.requests: list[str] = []
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def publish(self, doc: dict, key: SigningKey | None, *, delta_from: dict | None = None) -> None:
         """Serve ``doc`` signed by ``key`` (None: no list.sig), and a signed delta from ``delta_from``."""
@@ -86,33 +74,10 @@ class SigningServer:
             self.deltas[delta_from["version"]] = delta(delta_from, doc, self.sig)
 
     def asked(self) -> list[str]:
-        with self._lock:
-            return list(self.requests)
+        return list(self.requests)
 
     def clear_log(self) -> None:
-        with self._lock:
-            self.requests.clear()
-
-    def start(self) -> "SigningServer":
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.0"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                with owner._lock:
-                    owner.requests.append(self.path)
-                owner.answer(self)
-
-        self._server = serve_in_thread(Handler, self.port, name="signing-server")
-        return self
-
-    def stop(self) -> None:
-        stop_serving(self._server)
-        self._server = None
+        self.requests.clear()
 
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path
@@ -121,15 +86,15 @@ class SigningServer:
             body = canonical_bytes(self.doc)
             etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
             if handler.headers.get("If-None-Match") == etag:
-                return send(handler, 304, b"", {"ETag": etag})
-            return send(handler, 200, body, {"ETag": etag})
+                return self.send(handler, 304, None, {"ETag": etag})
+            return self.send(handler, 200, body, {"ETag": etag})
         if path == "/api/v1/list.sig" and self.sig is not None:
-            return send(handler, 200, json.dumps(self.sig).encode())
+            return self.send(handler, 200, self.sig)
         if changes and int(changes.group(1)) in self.deltas:
-            return send(handler, 200, json.dumps(self.deltas[int(changes.group(1))]).encode())
+            return self.send(handler, 200, self.deltas[int(changes.group(1))])
         if changes:
-            return send(handler, 410, b'{"error": {"code": "changes_gone", "message": "fetch the list"}}')
-        return send(handler, 404, b'{"error": {"code": "not_found", "message": "no such file"}}')
+            return self.send(handler, 410, {"error": {"code": "changes_gone", "message": "fetch the list"}})
+        return self.send(handler, 404, {"error": {"code": "not_found", "message": "no such file"}})
 
 
 def delta(old: dict, new: dict, signature: dict | None) -> dict:
@@ -142,15 +107,3 @@ def delta(old: dict, new: dict, signature: dict | None) -> dict:
     if signature is not None:
         answer["signature"] = signature
     return answer
-
-
-def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict | None = None) -> None:
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(body)))
-    handler.send_header("Cache-Control", "no-cache")
-    for name, value in (headers or {}).items():
-        handler.send_header(name, value)
-    handler.end_headers()
-    if body:
-        handler.wfile.write(body)

@@ -3,7 +3,7 @@
 // here with node's own Ed25519 (node:crypto), independent of WebCrypto.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, generateKeyPairSync, sign } from "node:crypto";
+import { createHash } from "node:crypto";
 import { canonicalBytes } from "../../extension/lib/canonical.js";
 import {
   decodeBase64,
@@ -12,22 +12,7 @@ import {
   signingRequired,
   verifyListSignature,
 } from "../../extension/lib/signature.js";
-
-function keyPair() {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const raw = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
-  return { privateKey, text: `ed25519:${Buffer.from(raw).toString("base64")}` };
-}
-
-function signed(bytes, pair, version) {
-  return {
-    format: 1,
-    version,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
-    key: pair.text,
-    signature: sign(null, bytes, pair.privateKey).toString("base64"),
-  };
-}
+import { keyPair, signed } from "./ed25519-keys.js";
 
 const LIST = {
   format: 1,

@@ -6,29 +6,16 @@
 // in-memory stand-in. Signatures are made with node:crypto's Ed25519.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { createServer } from "node:http";
 import { canonicalBytes } from "../../extension/lib/canonical.js";
-
-function keyPair() {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const raw = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
-  return { privateKey, text: `ed25519:${Buffer.from(raw).toString("base64")}` };
-}
+import { keyPair, signed } from "./ed25519-keys.js";
 
 const A = keyPair();
 const B = keyPair();
 const OTHER = keyPair();
 
 function signatureOf(doc, pair, version = doc.version) {
-  const bytes = canonicalBytes(doc);
-  return {
-    format: 1,
-    version,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
-    key: pair.text,
-    signature: sign(null, bytes, pair.privateKey).toString("base64"),
-  };
+  return signed(canonicalBytes(doc), pair, version);
 }
 
 function entry(domain, status = "disputed") {
