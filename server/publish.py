@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .contract import LIST_FORMAT
 from .published import PublishedList
 from .storage import ChangesTooOld  # noqa: F401  (callers catch it from here too)
 
@@ -43,11 +44,16 @@ def signed_delta(storage, published, signature: dict | None, since: int) -> dict
     delta = storage.changes_since(since)
     if delta["version"] != published.version:
         raise VersionMoved(f"the list moved from version {published.version} to {delta['version']}")
-    signed = {"format": delta["format"], "from": delta["from"], "version": delta["version"],
-              "generated": published.generated, "upserted": delta["upserted"], "removed": delta["removed"]}
+    return _delta_document(published, signature, since, delta["upserted"], delta["removed"])
+
+
+def _delta_document(published, signature, since, upserted, removed) -> dict:
+    """A delta as served: the storage's delta, with the ``generated`` time and signature of where it leads."""
+    delta = {"format": LIST_FORMAT, "from": since, "version": published.version,
+             "generated": published.generated, "upserted": upserted, "removed": removed}
     if signature is not None:
-        signed["signature"] = signature
-    return signed
+        delta["signature"] = signature
+    return delta
 
 
 def stored_list(storage, signer) -> PublishedList:
@@ -90,6 +96,30 @@ def _write(path: Path, data: bytes, mtime: int) -> None:
     os.utime(path, (mtime, mtime))
 
 
+def _all_deltas(storage, published, entries: list[dict], oldest: int):
+    """(since, delta) for every ``since`` from ``published.version`` down to ``oldest``.
+
+    What ``storage.changes_since`` answers for each (tests/test_publish.py
+    compares every file with the server's answer), from one read of the change
+    log and the entries already in hand rather than one query per version.
+    VersionMoved when the log has a change after ``published.version``.
+    """
+    rows = storage.change_log(limit=2**62)  # newest first
+    if rows and rows[0]["version"] > published.version:
+        raise VersionMoved(f"the list moved past version {published.version} while the release was written")
+    current = {entry["domain"]: entry for entry in entries}
+    touched: set[str] = set()
+    position = 0
+    for since in range(published.version, oldest - 1, -1):
+        while position < len(rows) and rows[position]["version"] > since:
+            touched.add(rows[position]["domain"])
+            position += 1
+        domains = sorted(touched)
+        yield since, _delta_document(published, published.signature, since,
+                                     [current[d] for d in domains if d in current],
+                                     [d for d in domains if d not in current])
+
+
 def write_release(folder: Path, storage, signer, *, mtime: int, progress=None) -> Release:
     """Write the read API into ``folder`` (new and empty): ``api/v1/list``, ``list.gz``,
     ``list.sig`` (when ``signer``), ``changes/<V>`` for every retained ``V``.
@@ -110,8 +140,8 @@ def write_release(folder: Path, storage, signer, *, mtime: int, progress=None) -
     _write(folder / GONE_PATH, json_bytes(_GONE), mtime)
     oldest = _oldest_retained(storage)
     versions = list(range(oldest, published.version + 1))
-    for done, since in enumerate(versions, 1):
-        _write(api / "changes" / str(since), json_bytes(signed_delta(storage, published, published.signature, since)), mtime)
+    for done, (since, delta) in enumerate(_all_deltas(storage, published, entries, oldest), 1):
+        _write(api / "changes" / str(since), json_bytes(delta), mtime)
         if progress is not None:
             progress(done, len(versions))
     _write(folder / MARKER, json_bytes({"version": published.version, "published": mtime}) + b"\n", mtime)

@@ -19,6 +19,7 @@ from server.canonical import canonical_bytes
 from testkit.nginx import nginx_server
 from testkit.ports import free_port
 from tests.test_signing import apply_delta, check_signature
+from tests.test_signing import app_config, key_file, signed_config  # noqa: F401  (fixtures)
 
 DOC = Path(__file__).parent.parent / "docs" / "self-hosting.md"
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -44,19 +45,6 @@ def get(base: str, path: str, headers=None, method="GET"):
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
         connection.close()
-
-
-@pytest.fixture
-def key_file(tmp_path):
-    path = tmp_path / "key.pem"
-    signing.create(path)
-    return path
-
-
-@pytest.fixture
-def app_config(tmp_path, key_file):
-    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'caveat.db'}", "TESTING": True,
-            "SIGNING_KEY_FILE": str(key_file)}
 
 
 @pytest.fixture

@@ -158,9 +158,15 @@ def public_key(key_file):
 
 
 @pytest.fixture
-def app_config(tmp_path, key_file):
+def signed_config(tmp_path, key_file):
+    """Settings of an app on a temporary database that signs with ``key_file``."""
     return {"DATABASE_URL": f"sqlite:///{tmp_path / 'caveat.db'}", "TESTING": True,
             "SIGNING_KEY_FILE": str(key_file)}
+
+
+@pytest.fixture
+def app_config(signed_config):
+    return signed_config
 
 
 def test_list_sig_signs_the_served_list_bytes(client, storage, make_entry, public_key):

@@ -5,6 +5,8 @@ server/publish.py does the work; this parses, shows progress and prints.
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -40,7 +42,7 @@ def publish_command(folder, quiet):
         if bar is None or done <= bar.pos:  # the first file, or a release started again
             if bar is not None:
                 bar.render_finish()
-            bar = click.progressbar(length=total, label="changes files", file=click.get_text_stream("stderr"))
+            bar = click.progressbar(length=total, label="changes files", file=sys.stderr)
         bar.update(done - bar.pos)
         if done == total:
             bar.render_finish()
