@@ -30,6 +30,7 @@ from testkit.entries import LISTED, base_entries, entry, list_document
 from tests.e2e.caveat_server import CaveatServer
 from tests.e2e.conftest import start_browser
 from tests.e2e.signing import SigningServer
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -175,9 +176,9 @@ def test_a_build_without_keys_says_so_and_takes_unsigned_lists(driver, signing_s
     browser = launch(driver.name, profile, public_keys=())
     try:
         options = browser.options_tab()
+        wait_until(lambda: options.attribute("#unsigned-build", "hidden") is None, message="the unsigned-build note")
         assert options.text_of("#unsigned-build") == (
             "Development build: lists are not signature-checked. Any server you set here can change the list.")
-        assert options.attribute("#unsigned-build", "hidden") is None
         doc = published(90, [entry("unsigned-new.example")])
         signing_server.publish(doc, None)
         signing_server.clear_log()
