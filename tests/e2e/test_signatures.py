@@ -218,7 +218,11 @@ def test_caveat_serve_signs_and_its_updates_arrive(driver, signed_caveat_servers
         version = trusted.list_document()["version"]
         assert options.sync_now() == f"The list is up to date (version {version}).", browser.storage("lastSync")
         assert [r.path for r in trusted.log()] == ["/api/v1/list", "/api/v1/list.sig"]
-        newer = trusted.put_entry(entry("served-new.example", "Served New Store"))
+        # Every field, Unicode and a jurisdiction: the delta's result must have the server's very bytes.
+        ruling = {"country": "RU", "status": "lawful", "note": "Ein Moskauer Gericht sprach den Betreiber frei.",
+                  "sources": [{"title": "Приговор", "url": "https://court.example/ruling"}], "since": "2007-08-15"}
+        newer = trusted.put_entry(entry("served-new.example", "Served Névé Store ☂", details="Längere Details.",
+                                        related=["served-old.example"], jurisdictions=[ruling]))
         trusted.clear_log()
         assert options.sync_now() == f"The list is up to date (version {newer})."
         assert [r.path for r in trusted.log()] == [f"/api/v1/changes/{version}"]  # a signed delta, by path
