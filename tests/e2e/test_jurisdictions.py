@@ -217,6 +217,6 @@ def test_changing_the_country_changes_the_banner_on_the_next_load(driver):
                 driver.click_in_banner("button", "Details and sources")
                 assert "Russia: held lawful (August 15, 2007)" in driver.banner_text()
                 if driver.name == "chromium":  # the documentation shows Chromium's banner
-                    driver.screenshot(str(SCREENSHOT), 1100, 420)
+                    driver.screenshot(str(SCREENSHOT), 1100, 640)
     finally:
         options.close()
