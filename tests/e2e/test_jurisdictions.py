@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 
 from testkit.entries import IDN, LISTED, base_entries, list_document
-from testkit.extension import run_build
 from testkit.ports import free_port
 from tests.e2e.waiting import wait_until
 
@@ -65,11 +64,10 @@ def list_server_url():
 
 
 @pytest.fixture(scope="module")
-def build_extension(tmp_path_factory):
-    """The module's extension bundles the list with jurisdictions."""
+def build_extension(build_extension):
+    """conftest's build, with the list with jurisdictions bundled by default."""
     def _build(browser: str, server_url: str, list_doc: dict | None = None) -> Path:
-        doc = list_doc if list_doc is not None else list_document(jurisdiction_entries())
-        return run_build(browser, tmp_path_factory.mktemp(f"dist-{browser}"), doc, server_url)
+        return build_extension(browser, server_url, list_doc if list_doc is not None else list_document(jurisdiction_entries()))
     return _build
 
 
@@ -163,25 +161,25 @@ def test_german_browser_leads_with_the_german_item(driver, in_language):
         options.close()
 
 
-def test_russian_browser_leads_with_the_russian_item(driver, in_language):
-    russian = in_language("ru-RU")
-    assert languages(russian)[0] == "ru-RU", languages(russian)
-    headline = {
+# A browser language, the item that leads, and its sentence by the browser's UI
+# language (English where the browser has no language pack for it: Firefox here).
+LANGUAGE_LEADS = {
+    "ru-RU": ("lawful", "RU", {
         "ru": "Россия: суд признал его законным (2007); правообладатели в других странах это оспаривают",
-        "en": "A court in Russia found it lawful (2007); rights holders elsewhere dispute it",  # no Russian UI pack
-    }[ui_language(russian)]
-    assert_banner_leads(russian, "lawful", "RU", headline)
-
-
-def test_eu_membership_applies(driver, in_language):
-    """A French browser: France has no item of its own, so the EU's leads."""
-    french = in_language("fr-FR")
-    assert languages(french)[0] == "fr-FR", languages(french)
-    headline = {
+        "en": "A court in Russia found it lawful (2007); rights holders elsewhere dispute it"}),
+    # EU membership: France has no item of its own, so the EU's leads.
+    "fr-FR": ("unlawful", "EU", {
         "fr": "Union européenne : jugé illégal (2007)",
-        "en": "Ruled unlawful in the European Union (2007)",  # no French UI pack
-    }[ui_language(french)]
-    assert_banner_leads(french, "unlawful", "EU", headline)
+        "en": "Ruled unlawful in the European Union (2007)"}),
+}
+
+
+@pytest.mark.parametrize("language", list(LANGUAGE_LEADS))
+def test_browser_language_picks_the_item(driver, in_language, language):
+    browser = in_language(language)
+    assert languages(browser)[0] == language, languages(browser)
+    status, country, headlines = LANGUAGE_LEADS[language]
+    assert_banner_leads(browser, status, country, headlines[ui_language(browser)])
 
 
 def test_dont_use_my_country_shows_the_entrys_status(driver):
