@@ -124,7 +124,20 @@ def _url(errors, field, value):
     return value
 
 
+def _is_bounded_list(errors, field, value, items, noun):
+    """Whether ``value`` is a list; notes an error when it is not, or when it is
+    longer than the contract's limit for ``field``."""
+    if not isinstance(value, list):
+        errors.append(f"{field}: must be a list of {items}")
+        return False
+    if len(value) > (limit := LIMITS[field]):
+        errors.append(f"{field}: at most {limit} {noun}")
+    return True
+
+
 def _sources(errors, value, field="sources"):
+    # ``field`` names where the sources are (an entry's, or a jurisdiction item's);
+    # the limit is the contract's for sources either way.
     if not isinstance(value, list):
         errors.append(f"{field}: must be a list of {{title, url}}")
         return None
@@ -150,11 +163,8 @@ def _sources(errors, value, field="sources"):
 def _related(errors, value, own_domain):
     if value is None:
         return []
-    if not isinstance(value, list):
-        errors.append("related: must be a list of domains")
+    if not _is_bounded_list(errors, "related", value, "domains", "domains"):
         return None
-    if len(value) > (limit := LIMITS["related"]):
-        errors.append(f"related: at most {limit} domains")
     related = []
     for i, item in enumerate(value):
         try:
@@ -295,12 +305,13 @@ def validate_entry(data, *, domain: str | None = None, today: date | None = None
     return entry
 
 
-def validate_list_document(doc, *, today: date | None = None) -> dict:
+def validate_list_document(doc, *, today: date | None = None, progress=None) -> dict:
     """Validate a list document (the JSON of ``GET /api/v1/list``).
 
     Returns the canonical document with entries sorted by domain. ``generated``
     is optional (a curated file has none). Raises ListError listing every
-    problem, each prefixed with ``entries[i] (domain)``.
+    problem, each prefixed with ``entries[i] (domain)``. ``progress(1)``, if
+    given, is called after each entry (a progress bar's update).
     """
     if not isinstance(doc, dict):
         raise ListError(["document: must be a JSON object with format, version and entries"])
@@ -329,12 +340,14 @@ def validate_list_document(doc, *, today: date | None = None) -> dict:
             entry = validate_entry(raw, today=today)
         except EntryError as exc:
             errors.extend(f"{label}: {message}" for message in exc.errors)
-            continue
-        if entry["domain"] in seen:
-            errors.append(f"{label}: duplicate domain, already listed at entries[{seen[entry['domain']]}]")
-            continue
-        seen[entry["domain"]] = i
-        entries.append(entry)
+        else:
+            if entry["domain"] in seen:
+                errors.append(f"{label}: duplicate domain, already listed at entries[{seen[entry['domain']]}]")
+            else:
+                seen[entry["domain"]] = i
+                entries.append(entry)
+        if progress is not None:
+            progress(1)
     if errors:
         raise ListError(errors)
     result = {"format": LIST_FORMAT, "version": version}
