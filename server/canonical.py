@@ -1,8 +1,9 @@
 """The canonical bytes of a list document (docs/design.md, "The list's bytes are canonical").
 
 UTF-8 JSON without whitespace, non-ASCII unescaped, keys in the contract's
-field order (a list's, an entry's, a source's, a jurisdiction item's; keys the contract does not name
-follow, sorted by code point), entries sorted by domain. The extension's
+field order (a list's, an entry's, a source's, a jurisdiction item's; keys
+the contract does not name follow, sorted by code point), entries sorted by
+domain. The extension's
 ``lib/canonical.js`` gives the same bytes; ``tests/vectors/canonical.json`` is
 run by both. GET /api/v1/list serves exactly these bytes.
 """

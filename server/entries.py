@@ -124,36 +124,38 @@ def _url(errors, field, value):
     return value
 
 
-def _is_bounded_list(errors, field, value, items, noun):
+def _is_bounded_list(errors, field, value, items, noun, limit_name=None):
     """Whether ``value`` is a list; notes an error when it is not, or when it is
-    longer than the contract's limit for ``field``."""
+    longer than the contract's limit for ``field`` (or ``limit_name``)."""
     if not isinstance(value, list):
         errors.append(f"{field}: must be a list of {items}")
         return False
-    if len(value) > (limit := LIMITS[field]):
+    if len(value) > (limit := LIMITS[limit_name or field]):
         errors.append(f"{field}: at most {limit} {noun}")
     return True
 
 
+def _objects(errors, field, value, fields, what):
+    """``(where, item)`` for each object in the list ``value``; errors name the
+    items that are not objects and every key not in ``fields``."""
+    for i, item in enumerate(value):
+        where = f"{field}[{i}]"
+        if not isinstance(item, dict):
+            errors.append(f"{where}: must be an object with {what}")
+            continue
+        for key in sorted(set(item) - set(fields)):
+            errors.append(f"{where}.{key}: unknown field")
+        yield where, item
+
+
 def _sources(errors, value, field="sources"):
-    # ``field`` names where the sources are (an entry's, or a jurisdiction item's);
-    # the limit is the contract's for sources either way.
-    if not isinstance(value, list):
-        errors.append(f"{field}: must be a list of {{title, url}}")
+    if not _is_bounded_list(errors, field, value, "{title, url}", "sources", "sources"):
         return None
     if not value:
         errors.append(f"{field}: at least one source is required")
         return None
-    if len(value) > (limit := LIMITS["sources"]):
-        errors.append(f"{field}: at most {limit} sources")
     sources = []
-    for i, source in enumerate(value):
-        where = f"{field}[{i}]"
-        if not isinstance(source, dict):
-            errors.append(f"{where}: must be an object with title and url")
-            continue
-        for key in sorted(set(source) - set(SOURCE_FIELDS)):
-            errors.append(f"{where}.{key}: unknown field")
+    for where, source in _objects(errors, field, value, SOURCE_FIELDS, "title and url"):
         title = _text(errors, f"{where}.title", source.get("title"), LIMITS["source_title"], required=True)
         url = _url(errors, f"{where}.url", source.get("url"))
         sources.append({"title": title, "url": url})
@@ -216,24 +218,20 @@ def _jurisdictions(errors, value, today):
     """The items of ``jurisdictions`` (design.md, "A jurisdiction item"), in the contract's field order."""
     if value is None:
         return []
-    if not isinstance(value, list):
+    if not isinstance(value, list):  # at most one item per country: no limit of its own
         errors.append("jurisdictions: must be a list of {country, status, note, sources, since}")
         return None
     items, seen = [], {}
-    for i, raw in enumerate(value):
-        where = f"jurisdictions[{i}]"
-        if not isinstance(raw, dict):
-            errors.append(f"{where}: must be an object with country, status, note and sources")
-            continue
-        for key in sorted(set(raw) - set(JURISDICTION_FIELDS)):
-            errors.append(f"{where}.{key}: unknown field")
+    for where, raw in _objects(errors, "jurisdictions", value, JURISDICTION_FIELDS,
+                               "country, status, note and sources"):
         item = {"country": _country(errors, where, raw.get("country"), seen)}
         status = raw.get("status")
         if not isinstance(status, str) or status not in JURISDICTION_STATUSES:
             errors.append(f"{where}.status: must be one of {', '.join(JURISDICTION_STATUSES)}")
         item["status"] = status
         item["note"] = _text(errors, f"{where}.note", raw.get("note"), LIMITS["jurisdiction_note"], required=True)
-        item["sources"] = _sources(errors, raw.get("sources"), f"{where}.sources")
+        sources = raw.get("sources")
+        item["sources"] = _sources(errors, [] if sources is None else sources, f"{where}.sources")
         if raw.get("since") is not None:
             item["since"] = _date(errors, f"{where}.since", raw["since"], today)
         items.append(item)

@@ -204,7 +204,7 @@ function jurisdictionsErrors(value, today, bad) {
       bad(`${where}.status`, `must be one of ${JURISDICTION_STATUSES.join(", ")}`);
     }
     for (const e of textErrors(item.note, LIMITS.jurisdiction_note, { required: true })) bad(`${where}.note`, e);
-    sourcesErrors(item.sources, bad, `${where}.sources`);
+    sourcesErrors(item.sources ?? [], bad, `${where}.sources`);
     if (item.since !== undefined && item.since !== null) dateErrors(`${where}.since`, item.since, today, bad);
   });
 }
