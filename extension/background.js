@@ -9,6 +9,7 @@
 // else for `ready` (banner registered and sync alarm set as well).
 import { api } from "./lib/browser-api.js";
 import { showBadge } from "./background/badge.js";
+import { saveCountry, verdictFor } from "./background/country.js";
 import { ensureBanner } from "./background/fallback.js";
 import { createMessageHandler, messageListener } from "./background/messages.js";
 import {
@@ -56,6 +57,7 @@ const handle = createMessageHandler({
   indexReady,
   ready,
   warningFor,
+  verdictFor,
   describe,
   sync,
   sendReport,
@@ -66,6 +68,10 @@ const handle = createMessageHandler({
   async setPaused(paused) {
     await savePaused(paused);
     await applyState();
+  },
+  async setCountry(country) {
+    await saveCountry(country);
+    await refreshBadges(); // the banner asks on its next load
   },
   saveServerUrl: (url) => write({ serverUrl: url }),
   async resetServerUrl() {

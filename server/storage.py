@@ -62,7 +62,8 @@ import sqlalchemy as sa
 
 from . import storage_notify
 from .entries import LIST_FORMAT
-from .schema import StorageError, change_log, entries, list_state, make_engine, metadata  # noqa: F401
+from .schema import StorageError, add_missing_columns, change_log, entries, list_state, make_engine, metadata  # noqa: F401
+from .storage_console import ConsoleQueries, ProposalNotFound, UserExists  # noqa: F401
 from .storage_reports import (  # noqa: F401  (re-exported: one import place for callers)
     REPORT_KINDS,
     REPORT_STATUSES,
@@ -127,7 +128,7 @@ def _by_domain(rows) -> list:
     return sorted(rows, key=lambda row: row.domain)
 
 
-class Storage(TokenQueries, ReportQueries, RateLimits):
+class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
     """The list's queries here; tokens, reports and rate limits in their own modules (mixins)."""
 
     def __init__(self, url: str, *, changes_retain: int = 1000, busy_timeout_ms: int = 5000,
@@ -188,6 +189,7 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
             metadata.create_all(conn)
             if conn.execute(sa.select(list_state.c.id)).first() is None:
                 conn.execute(list_state.insert().values(id=1, version=0, log_floor=0, changed_at=self._now()))
+        add_missing_columns(self.engine)  # a database made by an earlier release
 
     def is_initialized(self) -> bool:
         return sa.inspect(self.engine).has_table(list_state.name)
@@ -279,8 +281,8 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
                 state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
                 applied = self._write_entries(conn, Applied(state.version), upserts, delete_domains, now, create_only)
                 upserted = set(applied.created + applied.changed)
-                log_rows = ([(e["domain"], "upsert") for e in upserts if e["domain"] in upserted]
-                            + [(domain, "delete") for domain in applied.removed])
+                log_rows = ([(e["domain"], "upsert", _body(e)) for e in upserts if e["domain"] in upserted]
+                            + [(domain, "delete", None) for domain in applied.removed])
                 if not log_rows:
                     transaction.rollback()
                     applied.version = state.version - 1
@@ -331,11 +333,13 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
             conn.execute(entries.delete().where(entries.c.domain.in_(chunk)))
         return applied
 
-    def _log(self, conn, state, rows: list[tuple[str, str]], actor: str, now: str) -> None:
-        """One change_log row per changed domain; prune what is older than ``changes_retain`` versions."""
+    def _log(self, conn, state, rows: list[tuple[str, str, str | None]], actor: str, now: str) -> None:
+        """One change_log row per changed domain, with the entry it left (history diffs);
+        prune what is older than ``changes_retain`` versions."""
         conn.execute(change_log.insert(), [
-            {"version": state.version, "domain": domain, "action": action, "actor": actor[:200], "at": now}
-            for domain, action in rows
+            {"version": state.version, "domain": domain, "action": action, "actor": actor[:200], "at": now,
+             "body": body}
+            for domain, action, body in rows
         ])
         cutoff = state.version - self.changes_retain
         if cutoff > state.log_floor:
@@ -386,6 +390,16 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
             rows = conn.execute(query.limit(max(0, int(limit)))).all()
         return [{"version": r.version, "domain": r.domain, "action": r.action, "actor": r.actor, "at": r.at}
                 for r in rows]
+
+    def entry_history(self, domain: str, limit: int = 200) -> list[dict]:
+        """The change log of one domain, newest first, each row with the entry it left
+        (``entry``: None for a removal or a row older than the column)."""
+        query = (sa.select(change_log).where(change_log.c.domain == domain)
+                 .order_by(change_log.c.version.desc(), change_log.c.id.desc()).limit(max(0, int(limit))))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [{"version": r.version, "action": r.action, "actor": r.actor, "at": r.at,
+                 "entry": json.loads(r.body) if r.body else None} for r in rows]
 
 def init_app(app) -> None:
     """The app's Storage (``app.extensions["caveat.storage"]``) and its published-list cache.
