@@ -112,7 +112,8 @@ class PublishedCache:
         self._stale = True
 
     def _heard(self) -> None:
-        self._stale = True
+        """A NOTIFY (or the listener's catch-up): check and rebuild here, in the listener's
+        thread; reads keep serving the held list meanwhile."""
         try:
             self.refresh()
         except Exception:
