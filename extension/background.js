@@ -9,6 +9,7 @@
 // else for `ready` (banner registered and sync alarm set as well).
 import { api } from "./lib/browser-api.js";
 import { showBadge } from "./background/badge.js";
+import { createEscalation } from "./background/escalation.js";
 import { ensureBanner } from "./background/fallback.js";
 import { createMessageHandler, messageListener } from "./background/messages.js";
 import {
@@ -50,6 +51,12 @@ const ready = indexReady
 // Read by the end-to-end tests before their first navigation (a Promise).
 globalThis.caveatReady = ready;
 
+// A store that fights the banner gets the warning in warning.html (escalation.js).
+const escalation = createEscalation({ tabs: api.tabs, session: api.storage.session ?? null, runtime: api.runtime, warningFor });
+api.tabs.onRemoved.addListener((tabId) => {
+  escalation.forgetTab(tabId);
+});
+
 const handle = createMessageHandler({
   runtime: api.runtime,
   uiLocale: () => api.i18n.getMessage("uiLocale"),
@@ -57,6 +64,7 @@ const handle = createMessageHandler({
   ready,
   warningFor,
   describe,
+  escalation,
   sync,
   sendReport,
   async setTrusted(site, trusted) {

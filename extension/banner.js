@@ -16,7 +16,10 @@
   globalThis[RUN_MARK] = true;
 
   const SUPPORTS_POPOVER = typeof HTMLElement.prototype.showPopover === "function";
-  const MAX_REPAIRS_PER_SECOND = 30;
+  // The guard's repairs in one frame before it waits for the next (see guard()).
+  const SYNC_REPAIRS_PER_FRAME = 20;
+  // The guard reports the page's attacks at most this often.
+  const REPORT_EVERY_MS = 200;
   // An unfilled frame never stays longer than this; a later answer brings it back filled.
   const UNFILLED_MAX_MS = 3000;
   const HOST_STYLE = [
@@ -254,78 +257,143 @@
 
   /**
    * Keeps the banner attached, visible and on top while the page tries to
-   * remove, hide or cover it. Repairs run at most once per frame and at most
-   * MAX_REPAIRS_PER_SECOND times a second, so a page fighting back in a loop
-   * cannot make this script spin.
+   * remove, hide or cover it. A page's change is repaired in the same
+   * microtask (the MutationObserver's callback, or a microtask after a
+   * synchronous popover event), before the page runs its next task or the
+   * browser paints. The banner's own changes never wake the guard: a repair
+   * drops the records it caused (takeRecords), so no budget is spent on them.
+   * Only the page's attacks are counted, and only against a per-frame cap
+   * (SYNC_REPAIRS_PER_FRAME): a page that undoes every repair at once (a
+   * MutationObserver ping-pong) gets the rest of that frame's repairs at the
+   * next frame, so the page cannot make this script spin, and every attack is
+   * reported (`onTamper(kind)`) so the background can escalate.
    */
-  function guard(host, domainOf) {
+  function guard(host, domainOf, onTamper) {
     const allowed = new Set(["data-caveat-banner", "data-caveat-domain", "style", "popover"]);
-    let pending = false;
-    let windowStart = 0;
-    let repairsInWindow = 0;
     let stopped = false;
     let raise = false;
+    let repairsThisFrame = 0;
+    let frameReset = false;
+    let deferred = false;
+    let selfToggling = false;
 
     function repair() {
-      pending = false;
       if (stopped) return;
-      const now = Date.now();
-      if (now - windowStart > 1000) {
-        windowStart = now;
-        repairsInWindow = 0;
+      selfToggling = true;
+      try {
+        for (const name of host.getAttributeNames()) if (!allowed.has(name)) host.removeAttribute(name);
+        if (host.getAttribute("style") !== HOST_STYLE) host.setAttribute("style", HOST_STYLE);
+        const domain = domainOf(); // null until the entry is known
+        if (domain === null) host.removeAttribute("data-caveat-domain");
+        else if (host.getAttribute("data-caveat-domain") !== domain) host.setAttribute("data-caveat-domain", domain);
+        if (!host.hasAttribute("data-caveat-banner")) host.setAttribute("data-caveat-banner", "");
+        if (SUPPORTS_POPOVER && host.getAttribute("popover") !== "manual") host.setAttribute("popover", "manual");
+        if (raise && SUPPORTS_POPOVER && host.matches(":popover-open")) host.hidePopover();
+        raise = false;
+        const home = host.parentNode;
+        place(host);
+        if (host.parentNode !== home) observe();
+        reserveSpace(host);
+      } finally {
+        selfToggling = false;
       }
-      if (++repairsInWindow > MAX_REPAIRS_PER_SECOND) {
-        schedule(1000);
-        return;
-      }
-      for (const name of host.getAttributeNames()) if (!allowed.has(name)) host.removeAttribute(name);
-      if (host.getAttribute("style") !== HOST_STYLE) host.setAttribute("style", HOST_STYLE);
-      const domain = domainOf(); // null until the entry is known
-      if (domain === null) host.removeAttribute("data-caveat-domain");
-      else if (host.getAttribute("data-caveat-domain") !== domain) host.setAttribute("data-caveat-domain", domain);
-      if (!host.hasAttribute("data-caveat-banner")) host.setAttribute("data-caveat-banner", "");
-      if (SUPPORTS_POPOVER && host.getAttribute("popover") !== "manual") host.setAttribute("popover", "manual");
-      if (raise && SUPPORTS_POPOVER && host.matches(":popover-open")) host.hidePopover();
-      raise = false;
-      const home = host.parentNode;
-      place(host);
-      if (host.parentNode !== home) observe();
-      reserveSpace(host);
+      observer.takeRecords(); // the changes this repair made are not the page's
     }
 
-    function schedule(delay = 0) {
-      if (pending || stopped) return;
-      pending = true;
-      if (delay) setTimeout(repair, delay);
-      else {
-        // rAF does not run in background tabs; the timeout covers them.
-        let done = false;
-        const once = () => {
-          if (!done) {
-            done = true;
-            repair();
-          }
-        };
-        requestAnimationFrame(once);
-        setTimeout(once, 100);
-      }
+    /** Repairs now, or at the next frame once this frame's cap is spent. */
+    function repairSoon() {
+      if (stopped) return;
+      if (repairsThisFrame < SYNC_REPAIRS_PER_FRAME) {
+        repairsThisFrame += 1;
+        resetAtNextFrame();
+        repair();
+      } else deferRepair();
+    }
+    // rAF does not run in background tabs; the timeout covers them.
+    function nextFrame(callback) {
+      let done = false;
+      const once = () => {
+        if (!done) {
+          done = true;
+          callback();
+        }
+      };
+      requestAnimationFrame(once);
+      setTimeout(once, 100);
+    }
+    function resetAtNextFrame() {
+      if (frameReset) return;
+      frameReset = true;
+      nextFrame(() => {
+        frameReset = false;
+        repairsThisFrame = 0;
+      });
+    }
+    function deferRepair() {
+      if (deferred) return;
+      deferred = true;
+      nextFrame(() => {
+        deferred = false;
+        repairsThisFrame = 0;
+        repair();
+      });
     }
 
-    const observer = new MutationObserver(() => schedule());
-    // The page closing the popover (hidePopover) puts it back on top.
-    host.addEventListener("toggle", (event) => {
-      if (event.newState === "closed") schedule();
+    /** Whether the host's attributes differ from what the banner set (the entry's domain included). */
+    function attributesWrong() {
+      for (const name of host.getAttributeNames()) if (!allowed.has(name)) return true;
+      if (host.getAttribute("style") !== HOST_STYLE || !host.hasAttribute("data-caveat-banner")) return true;
+      if (SUPPORTS_POPOVER && host.getAttribute("popover") !== "manual") return true;
+      const domain = domainOf();
+      return domain === null ? host.hasAttribute("data-caveat-domain") : host.getAttribute("data-caveat-domain") !== domain;
+    }
+    /** What the page did to the banner: "removed", "hidden", or null (nothing, or the banner's own change). */
+    function attackIn(records) {
+      if (!host.isConnected) return "removed"; // by itself or with an ancestor (a dialog)
+      if (records.some((record) => record.type === "childList" && [...record.removedNodes].includes(host))) return "removed";
+      return records.some((record) => record.target === host) && attributesWrong() ? "hidden" : null;
+    }
+    const observer = new MutationObserver((records) => {
+      if (stopped) return;
+      const kind = attackIn(records);
+      if (kind) onTamper(kind);
+      const home = homeFor();
+      // The banner's own domain attribute (set once the entry is known) asks
+      // for a repair too: it puts the filled banner into the top layer.
+      const touched = records.some((record) => record.target === host);
+      if (kind || touched || host.parentNode !== home || home.firstChild !== host) repairSoon();
     });
-    // A popover or modal dialog the page opens later would sit above the
-    // banner in the top layer: re-open the banner to be the topmost again.
-    // (toggle does not bubble, but a capturing listener on document sees it.)
-    // A dialog closing sends the banner back to <html>.
+    // The page closing the popover (hidePopover) puts it back on top, in a
+    // microtask: beforetoggle fires synchronously inside the page's call.
+    host.addEventListener("beforetoggle", (event) => {
+      if (event.newState !== "closed" || selfToggling || stopped) return;
+      onTamper("hidden");
+      queueMicrotask(repairSoon);
+    });
+    host.addEventListener("toggle", (event) => {
+      if (event.newState === "closed" && !host.matches(":popover-open")) repairSoon();
+    });
+    // A popover, modal dialog or fullscreen element the page opens later
+    // would sit above the banner in the top layer: re-open the banner to be
+    // the topmost again. (toggle does not bubble, but a capturing listener
+    // on document sees it.) A dialog closing sends the banner back to <html>.
     const onPageToggle = (event) => {
       if (event.target === host) return;
-      if (event.newState === "open") raise = true;
-      schedule();
+      if (event.newState === "open") {
+        raise = true;
+        onTamper("covered");
+      }
+      repairSoon();
+    };
+    const onFullscreen = () => {
+      if (document.fullscreenElement) {
+        raise = true;
+        onTamper("covered");
+      }
+      repairSoon();
     };
     document.addEventListener("toggle", onPageToggle, true);
+    document.addEventListener("fullscreenchange", onFullscreen, true);
     function observe() {
       observer.disconnect();
       observer.observe(document, { childList: true }); // <html> itself replaced
@@ -339,15 +407,38 @@
     // A new <html> needs observing too.
     const rootWatcher = new MutationObserver(() => {
       observe();
-      schedule();
+      repairSoon();
     });
     rootWatcher.observe(document, { childList: true });
 
     return () => {
       stopped = true;
       document.removeEventListener("toggle", onPageToggle, true);
+      document.removeEventListener("fullscreenchange", onFullscreen, true);
       observer.disconnect();
       rootWatcher.disconnect();
+    };
+  }
+
+  /**
+   * Reports the page's attacks on the banner to the background, which counts
+   * them (lib/tamper.js) and, past its threshold, shows the warning in the
+   * extension's own page. At most one message per REPORT_EVERY_MS, carrying
+   * the attacks since the last; the page cannot send these, only cause them.
+   */
+  function tamperReporter() {
+    let counts = null;
+    function report() {
+      const kinds = counts;
+      counts = null;
+      send({ type: "tampered", kinds, referrer: document.referrer }).catch(() => {});
+    }
+    return (kind) => {
+      if (!counts) {
+        counts = {};
+        setTimeout(report, REPORT_EVERY_MS);
+      }
+      counts[kind] = (counts[kind] ?? 0) + 1;
     };
   }
 
@@ -403,6 +494,7 @@
 
   function show() {
     const { host, pending } = buildFrame();
+    const reportTamper = tamperReporter();
     let domain = null; // set once the entry is known
     let attached = false;
     let closed = false; // dismissed, trusted, or no warning due
@@ -414,7 +506,7 @@
         attached = true;
         place(host);
         reserveSpace(host);
-        stopGuard = guard(host, () => domain);
+        stopGuard = guard(host, () => domain, reportTamper);
       });
     }
     function detach() {
