@@ -18,6 +18,8 @@
   const SUPPORTS_POPOVER = typeof HTMLElement.prototype.showPopover === "function";
   // The guard's repairs in one frame before it waits for the next (see guard()).
   const SYNC_REPAIRS_PER_FRAME = 20;
+  // Fullscreen elements that cannot show a child (see homeFor).
+  const FULLSCREEN_LEAVES = new Set(["video", "img", "canvas", "iframe", "embed", "object", "svg"]);
   // The guard reports the page's attacks at most this often.
   const REPORT_EVERY_MS = 200;
   // An unfilled frame never stays longer than this; a later answer brings it back filled.
@@ -227,9 +229,14 @@
   /**
    * Where the banner lives: first in <html> (first in keyboard order, before
    * the page's own links), or first inside the page's open modal dialog, since
-   * a modal dialog makes everything outside it inert.
+   * a modal dialog makes everything outside it inert, or inside the page's
+   * fullscreen element.
    */
   function homeFor() {
+    // Chromium draws only the fullscreen element's own subtree above it, the
+    // top layer included: the banner goes inside (not into a <video> or <img>).
+    const full = document.fullscreenElement;
+    if (full && full !== document.documentElement && !FULLSCREEN_LEAVES.has(full.localName)) return full;
     const modals = SUPPORTS_POPOVER ? document.querySelectorAll("dialog:modal") : [];
     return modals.length ? modals[modals.length - 1] : document.documentElement;
   }

@@ -13,7 +13,8 @@ import { attacksIn, createTamperCounter } from "../lib/tamper.js";
 const SESSION_KEY = "escalation";
 // Reports one tab may send per second (the banner sends at most 5).
 const REPORTS_PER_SECOND = 10;
-// After an escalation, the tab is not escalated again for this long.
+// After an escalation, the tab is not escalated again for the same site for
+// this long (reports still in flight from the page it left).
 const COOLDOWN_MS = 5000;
 
 /**
@@ -24,7 +25,7 @@ export function createEscalation(deps) {
   const now = deps.now ?? (() => Date.now());
   const counter = createTamperCounter();
   const reports = new Map(); // tabId -> [second, count]
-  let saved = null; // {allowed: {"tab site": true}, back: {tab: url}, tampered: {"tab site": n}, escalatedAt: {tab: ms}}
+  let saved = null; // {allowed: {"tab site": true}, back: {tab: url}, tampered: {"tab site": n}, escalatedAt: {"tab site": ms}}
 
   async function load() {
     if (saved) return saved;
@@ -61,12 +62,12 @@ export function createEscalation(deps) {
       const attacks = attacksIn(kinds);
       const over = counter.add(key, attacks, now());
       state.tampered[key] = (state.tampered[key] ?? 0) + attacks;
-      const recent = now() - (state.escalatedAt[tabId] ?? -Infinity) < COOLDOWN_MS;
+      const recent = now() - (state.escalatedAt[key] ?? -Infinity) < COOLDOWN_MS;
       if (!over || state.allowed[key] || recent) {
         await save();
         return { escalated: false };
       }
-      state.escalatedAt[tabId] = now();
+      state.escalatedAt[key] = now();
       state.back[tabId] = backUrl(referrer, pageUrl);
       await save();
       await deps.tabs.update(tabId, { url: `${deps.runtime.getURL("warning.html")}?url=${encodeURIComponent(pageUrl)}` });
@@ -107,7 +108,7 @@ export function createEscalation(deps) {
     /** A closed tab's choices and counts go. */
     async forgetTab(tabId) {
       const state = await load();
-      for (const table of [state.allowed, state.tampered]) {
+      for (const table of [state.allowed, state.tampered, state.escalatedAt]) {
         for (const key of Object.keys(table)) {
           if (key.startsWith(`${tabId} `)) {
             delete table[key];
@@ -116,7 +117,6 @@ export function createEscalation(deps) {
         }
       }
       delete state.back[tabId];
-      delete state.escalatedAt[tabId];
       reports.delete(tabId);
       await save();
     },

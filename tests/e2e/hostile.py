@@ -118,6 +118,42 @@ def fight(interval_ms: int, observer_removals: int | None) -> str:
 
 FIGHTS = {"20 Hz": fight(100, 20), "100 Hz": fight(10, None)}
 
+# The page's first script, before the rest of the document is parsed: it removes the banner's
+# frame whenever it appears and hides whatever is left every 10 ms.
+DOCUMENT_START_FIGHTER = """
+  window.caveatRemovals = 0;
+  new MutationObserver(() => {
+    const b = document.querySelector('[data-caveat-banner]');
+    if (b) { b.remove(); window.caveatRemovals++; }
+  }).observe(document, {childList: true, subtree: true});
+  const first = document.querySelector('[data-caveat-banner]');
+  if (first) { first.remove(); window.caveatRemovals++; }
+  setInterval(() => document.querySelector('[data-caveat-banner]')?.style.setProperty('display', 'none', 'important'), 10);
+"""
+
+# Full-screen covers: one at the maximum z-index, and the top layer's three ways in.
+MAX_Z_COVER = f"""window.addEventListener('DOMContentLoaded', () => {{
+    const c = document.createElement('div'); c.id = 'cover';
+    c.style.cssText = 'position:fixed;inset:0;z-index:2147483647;{FULL_SCREEN}';
+    document.documentElement.appendChild(c); }});"""
+TOP_LAYER = {
+    "modal dialog": f"""const d = document.createElement('dialog'); d.id = 'cover'; d.style.cssText = '{FULL_SCREEN}';
+        document.body.appendChild(d); d.showModal();""",
+    "popover": f"""const d = document.createElement('div'); d.id = 'cover'; d.popover = 'manual';
+        d.style.cssText = '{FULL_SCREEN}'; document.body.appendChild(d); d.showPopover();""",
+    "fullscreen": f"""const d = document.createElement('div'); d.id = 'cover'; d.style.cssText = '{FULL_SCREEN}';
+        document.body.appendChild(d); d.requestFullscreen().then(() => {{ window.caveatFullscreen = true; }});""",
+}
+
+
+def top_layer_page(how: str) -> str:
+    """A page whose #open button (a real click: fullscreen needs one) puts a full-screen cover in the top layer."""
+    return f"""window.addEventListener('DOMContentLoaded', () => {{
+        const b = document.createElement('button'); b.id = 'open'; b.textContent = 'Open';
+        b.style.cssText = 'position:fixed;bottom:10px;left:10px;z-index:1';
+        b.addEventListener('click', () => {{ {TOP_LAYER[how]} window.caveatOpened = true; }});
+        document.body.appendChild(b); }});"""
+
 # What a person sees at one moment: the filled banner drawn on top at its middle, or
 # the extension's warning page in the tab, or why neither.
 VISIBILITY = """(() => {

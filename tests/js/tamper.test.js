@@ -111,15 +111,17 @@ test("'Go back' goes to the page before the store when it was another site, else
     ["https://search.example/q?x", "about:blank", "about:blank"]);
 });
 
-test("a tab escalates at most once per cooldown, and reports are rate-limited per tab", async () => {
+test("a tab and site escalate at most once per cooldown, and reports are rate-limited per tab", async () => {
   const { esc, updates, clock } = escalation();
   assert.equal((await esc.tampered(4, STORE, { removed: 11 }, "")).escalated, true);
   clock.now = 1000;
   assert.equal((await esc.tampered(4, STORE, { removed: 11 }, "")).escalated, false, "within the cooldown");
+  clock.now = 6000;
+  assert.equal((await esc.tampered(4, STORE, { removed: 11 }, "")).escalated, true, "after the cooldown");
   clock.now = 7000;
   for (let i = 0; i < 10; i += 1) await esc.tampered(9, STORE, {}, "");
   assert.equal((await esc.tampered(9, STORE, { removed: 50 }, "")).escalated, false, "the 11th report this second");
-  assert.equal(updates.length, 1);
+  assert.equal(updates.length, 2);
 });
 
 test("a closed tab's choice and counts go", async () => {
