@@ -6,7 +6,7 @@
 // Why 10 within 5 s: the guard repairs every attack in the same microtask,
 // so a page that attacks now and then never hides the banner, and pages do
 // that by accident a few times at most (a framework re-rendering <html>,
-// document.write, a cookie dialog or a menu opening in the top layer: one to
+// a page writing itself anew, a cookie dialog or a menu opening in the top layer: one to
 // three events per load in the existing hostile-page suite). Ten in five
 // seconds is a fight: the 20 Hz page reaches it in about 0.3 s, the
 // 100 Hz page in one frame. A person does not open ten popover menus in five
