@@ -1,5 +1,6 @@
-"""A Caveat SQLite database for a benchmark, filled through the server's own
-storage module (entries are validated exactly as a maintainer's would be)."""
+"""A Caveat SQLite database for a benchmark, filled through the server's
+maintenance layer (entries are validated and made canonical exactly as a
+maintainer's are; storage itself takes canonical entries only)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ def prepare_database(path: Path, synthetic: int, *, curated: bool = True) -> tup
 
     Returns the database URL and the synthetic entries added.
     """
-    from server import create_app
+    from server import create_app, maintenance
     from server.curated import load_curated
 
     url = f"sqlite:///{path}"
@@ -21,7 +22,7 @@ def prepare_database(path: Path, synthetic: int, *, curated: bool = True) -> tup
     storage.init_schema()
     extra = synthetic_entries(synthetic)
     entries = (load_curated()["entries"] if curated else []) + extra
-    storage.apply_changes(entries, [], actor="bench")
+    maintenance.apply(storage, entries, [], actor="bench")
     storage.dispose()
     return url, extra
 

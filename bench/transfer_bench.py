@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.common import parser, ratio, table, write_results
 from bench.database import open_storage, prepare_database
 from bench.services import caveat_service
+from server import maintenance
 from testkit.ports import free_port
 
 
@@ -55,7 +56,7 @@ def measure_size(tmp: Path, count: int) -> dict:
         storage = open_storage(url)
         before = storage.version()
         changed = dict(entries[0], summary=entries[0]["summary"] + " Now also sold under a new name.")
-        storage.upsert_entry(changed, actor="bench")
+        maintenance.put(storage, changed, actor="bench")
         storage.dispose()
         delta = wire_get(caveat.port, f"/api/v1/changes?since={before}")
         delta_gzip = wire_get(caveat.port, f"/api/v1/changes?since={before}", gzip_accept)

@@ -24,7 +24,7 @@ from typing import Callable
 
 import yaml
 
-from .entries import LIST_FORMAT, EntryError, ListError, validate_entry, validate_list_document
+from .entries import LIST_FORMAT, ListError, validate_list_document
 
 CURATED_PATH = Path(__file__).parent / "data" / "warnings.yaml"
 
@@ -75,44 +75,8 @@ def count_entries(doc) -> int:
 
 
 def validate_document(doc, progress: Progress | None = None) -> dict:
-    """``validate_list_document``, entry by entry so a progress bar can follow.
-
-    Same rules, same messages, same result as entries.validate_list_document
-    (a test holds the two equal); ``progress(n)`` is called after each entry.
-    """
-    if not isinstance(doc, dict):
-        return validate_list_document(doc)  # raises with the standard message
-    raw_entries = doc.get("entries")
-    errors: list[str] = []
-    try:
-        header = validate_list_document({**doc, "entries": raw_entries if not isinstance(raw_entries, list) else []})
-    except ListError as exc:
-        errors.extend(exc.errors)
-        header = None
-    if not isinstance(raw_entries, list):
-        raise ListError(errors)
-    entries: list[dict] = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(raw_entries):
-        label = f"entries[{i}]"
-        if isinstance(raw, dict) and isinstance(raw.get("domain"), str):
-            label += f" ({raw['domain']})"
-        try:
-            entry = validate_entry(raw)
-        except EntryError as exc:
-            errors.extend(f"{label}: {message}" for message in exc.errors)
-        else:
-            if entry["domain"] in seen:
-                errors.append(f"{label}: duplicate domain, already listed at entries[{seen[entry['domain']]}]")
-            else:
-                seen[entry["domain"]] = i
-                entries.append(entry)
-        if progress is not None:
-            progress(1)
-    if errors:
-        raise ListError(errors)
-    header["entries"] = sorted(entries, key=lambda e: e["domain"])
-    return header
+    """``entries.validate_list_document``, with ``progress(1)`` after each entry."""
+    return validate_list_document(doc, progress=progress)
 
 
 # --- reading and parsing -------------------------------------------------------------

@@ -12,6 +12,8 @@ import struct
 import zlib
 from pathlib import Path
 
+from testkit.entries import entry, list_document
+
 FIXTURE_MANIFEST = {
     "manifest_version": 3,
     "name": "__MSG_extName__",
@@ -104,26 +106,11 @@ def write_fixture_extension(root: Path) -> Path:
 
 
 def sample_entry(**overrides) -> dict:
-    entry = {
-        "domain": "allofmp3.example",
-        "name": "AllOfMP3",
-        "status": "disputed",
-        "summary": "Sold music downloads under licences that rights holders said did not cover it.",
-        "sources": [{"title": "Public reporting", "url": "https://news.example/allofmp3"}],
-        "related": [],
-        "include_subdomains": True,
-        "reviewed": "2026-11-01",
-        "created": "2026-11-01T10:00:00Z",
-        "updated": "2026-11-02T10:00:00Z",
-    }
-    entry.update(overrides)
-    return entry
+    """The shared factory's entry as the server publishes it, with its timestamps."""
+    return entry(**{"domain": "allofmp3.example", "name": "AllOfMP3", "created": "2026-11-01T10:00:00Z",
+                    "updated": "2026-11-02T10:00:00Z", **overrides})
 
 
 def sample_list(*entries: dict, version: int = 7, generated: str = "2026-11-20T08:30:00Z") -> dict:
-    return {
-        "format": 1,
-        "version": version,
-        "generated": generated,
-        "entries": list(entries) or [sample_entry(), sample_entry(domain="mp3sparks.example", name="MP3Sparks")],
-    }
+    default = [sample_entry(), sample_entry(domain="mp3sparks.example", name="MP3Sparks")]
+    return list_document(list(entries) or default, version, generated)

@@ -55,7 +55,7 @@ def test_lookup(client, listed, query, host, match):
 def test_lookup_returns_the_full_entry(client, listed):
     warning = client.get("/api/v1/lookup?domain=allofmp3.example").get_json()["warning"]
     assert list(warning) == ["domain", "name", "status", "summary", "details", "sources", "related",
-                             "include_subdomains", "reviewed", "created", "updated"]
+                             "include_subdomains", "reviewed", "jurisdictions", "created", "updated"]
 
 
 @pytest.mark.parametrize("query", ["", "   ", "127.0.0.1", "http://[::1]/", "a_b.example", "localhost", "x" * 300,

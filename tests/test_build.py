@@ -160,7 +160,8 @@ def test_packages_hold_the_extension_and_the_generated_files_only(ext, list_file
 
 def test_snapshot_is_the_validated_list_with_its_own_generated_time(ext, list_file, tmp_path):
     out = tmp_path / "out"
-    document = sample_list(sample_entry(domain="zeta.example"), sample_entry(domain="alpha.example"))
+    unsorted = [sample_entry(domain="zeta.example"), sample_entry(domain="alpha.example")]
+    document = {**sample_list(), "entries": unsorted}
     write_json(list_file, document)
     assert run(ext, out, "--list", str(list_file)) == 0
     for browser in ("chrome", "firefox"):
@@ -450,12 +451,13 @@ def test_invalid_list_fails_naming_the_entry_and_the_reason(document, needles, e
 
 
 def test_the_list_is_validated_once_per_build(ext, list_file, tmp_path, monkeypatch):
-    """server/listfile.py reads and validates; build.py does not validate again."""
-    import server.listfile
+    """server/listfile.py reads and validates (through entries.validate_list_document);
+    build.py does not validate again."""
+    import server.entries
 
     calls = []
-    real = server.listfile.validate_entry
-    monkeypatch.setattr(server.listfile, "validate_entry", lambda raw: calls.append(raw) or real(raw))
+    real = server.entries.validate_entry
+    monkeypatch.setattr(server.entries, "validate_entry", lambda raw, **kw: calls.append(raw) or real(raw, **kw))
     assert run(ext, tmp_path / "out", "--list", str(list_file)) == 0
     assert len(calls) == len(sample_list()["entries"])
 

@@ -16,6 +16,7 @@ from server import create_app, exports
 from server.cli import cli
 from server.curated import load_curated
 from server.entries import validate_list_document
+from testkit.entries import entry
 
 GOOD = [
     "--domain", "store.example",
@@ -53,17 +54,6 @@ def run(runner):
 def write_list(path, entries, version=1):
     path.write_text(json.dumps({"format": 1, "version": version, "entries": entries}), encoding="utf-8")
     return path
-
-
-def entry(domain, **fields):
-    base = {
-        "domain": domain, "name": domain.split(".")[0].title(), "status": "disputed",
-        "summary": f"{domain}: its legality is disputed.",
-        "sources": [{"title": "Report", "url": f"https://news.example/{domain}"}],
-        "reviewed": "2026-11-01",
-    }
-    base.update(fields)
-    return base
 
 
 # --- warnings add / show / list / edit / remove -----------------------------------------
@@ -194,7 +184,7 @@ def test_import_is_all_or_nothing_and_lists_every_error(run, storage, tmp_path):
 
 def test_import_dry_run_writes_nothing(run, storage, tmp_path):
     run("warnings", "add", *GOOD)
-    path = write_list(tmp_path / "list.json", [entry("new.example"), entry("store.example", status="defunct")])
+    path = write_list(tmp_path / "list.json", [entry("new.example"), entry("store.example", status="defunct", details=...)])
     result = run("warnings", "import", str(path), "--dry-run", "--prune").stdout
     assert "+ new.example" in result and "~ store.example (name, status, summary, sources, reviewed)" in result
     assert "Dry run: nothing was written; list version stays 1." in result

@@ -1,7 +1,8 @@
 """The documentation names what the code has (Datasette's test_docs.py idea).
 
 Every CAVEAT_* setting the server reads is documented in docs/settings.md,
-with its default, and every setting documented there exists.
+with its default, and every setting documented there exists. Every module
+file under server/, buildext/ and extension/ is named in docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -62,3 +63,22 @@ def test_every_caveat_variable_the_server_code_names_is_a_setting():
              for match in _VARIABLE.findall(path.read_text(encoding="utf-8"))}
     assert named, "the scan found no CAVEAT_ variable at all"
     assert sorted(named - settings_read()) == []
+
+
+ARCHITECTURE_DOC = ROOT / "docs" / "architecture.md"
+
+
+def module_files() -> list[str]:
+    """Every module file of the server, the build package and the extension, as a repository path."""
+    files = [*(ROOT / "server").rglob("*.py"), *(ROOT / "buildext").rglob("*.py"), *(ROOT / "extension").rglob("*.js")]
+    return sorted(path.relative_to(ROOT).as_posix() for path in files if "__pycache__" not in path.parts)
+
+
+def test_the_module_scan_finds_the_modules():
+    found = module_files()
+    assert "server/maintenance.py" in found and "buildext/plan.py" in found and "extension/lib/entry.js" in found
+
+
+@pytest.mark.parametrize("module", module_files())
+def test_every_module_is_named_in_the_architecture_doc(module):
+    assert f"`{module}`" in ARCHITECTURE_DOC.read_text(encoding="utf-8"), f"docs/architecture.md does not name {module}"

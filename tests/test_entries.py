@@ -1,6 +1,6 @@
 """Entry and list-document validation (server/entries.py) and the curated YAML list (server/curated.py)."""
 
-import copy
+import functools
 from datetime import date
 
 import pytest
@@ -13,6 +13,7 @@ from server.entries import (
     validate_entry,
     validate_list_document,
 )
+from testkit.entries import entry as shared_entry
 
 TODAY = date(2026, 11, 28)
 
@@ -29,14 +30,8 @@ GOOD = {
 }
 
 
-def entry(**changes):
-    data = copy.deepcopy(GOOD)
-    for key, value in changes.items():
-        if value is ...:
-            data.pop(key)
-        else:
-            data[key] = value
-    return data
+# The shared factory with GOOD's fields; a field given as ``...`` is left out.
+entry = functools.partial(shared_entry, **GOOD)
 
 
 def errors_of(data, **kwargs):
@@ -57,9 +52,10 @@ def test_valid_entry_is_canonicalized():
         "related": ["mp3sparks.com", "allofmp3.ru"],
         "include_subdomains": True,
         "reviewed": "2026-11-28",
+        "jurisdictions": [],
     }
     assert list(result) == ["domain", "name", "status", "summary", "details", "sources",
-                            "related", "include_subdomains", "reviewed"]
+                            "related", "include_subdomains", "reviewed", "jurisdictions"]
 
 
 def test_optional_fields_get_defaults():

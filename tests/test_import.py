@@ -14,19 +14,7 @@ from server.importer import (
     read_list_file,
     validate_document,
 )
-
-
-def entry(domain, **fields):
-    base = {
-        "domain": domain,
-        "name": domain.split(".")[0].title(),
-        "status": "disputed",
-        "summary": f"{domain} sells downloads; its licences are disputed.",
-        "sources": [{"title": "Report", "url": f"https://news.example/{domain}"}],
-        "reviewed": "2026-11-01",
-    }
-    base.update(fields)
-    return base
+from testkit.entries import entry
 
 
 def write_json(tmp_path, entries, name="list.json", **extra):
@@ -155,8 +143,8 @@ def test_diff_with_prune_removes_what_the_file_lacks():
 
 
 def test_diff_ignores_server_times_and_defaults():
-    stored = {**canonical(entry("same.example"))[0], "created": "2026-01-01T00:00:00Z", "updated": "2026-02-01T00:00:00Z"}
-    incoming = {**canonical(entry("same.example"))[0], "created": "2020-01-01T00:00:00Z"}
+    stored = {**canonical(entry("same.example", details=...))[0], "created": "2026-01-01T00:00:00Z", "updated": "2026-02-01T00:00:00Z"}
+    incoming = {**canonical(entry("same.example", details=...))[0], "created": "2020-01-01T00:00:00Z"}
     del incoming["details"], incoming["related"]  # absent means the default
     plan = diff([stored], [incoming], prune=True)
     assert plan.is_empty and plan.unchanged == ["same.example"]

@@ -1,7 +1,6 @@
 """`caveat init` and `caveat serve` (the server half of the caveat command)."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ from pathlib import Path
 from server.cli import cli, gunicorn_options
 from server.curated import load_curated
 from server.settings import default_workers
+from testkit.ports import free_port
 
 
 def run(app, *args):
@@ -91,15 +91,9 @@ def test_serve_refuses_an_uninitialized_database(tmp_path):
     assert "run `caveat init` first" in result.stderr
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_serve_runs_gunicorn_and_answers(tmp_path):
     caveat = Path(sys.executable).parent / "caveat"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "CAVEAT_DATABASE_URL": f"sqlite:///{tmp_path / 'caveat.db'}",
            "CAVEAT_BIND": f"127.0.0.1:{port}", "CAVEAT_WORKERS": "2", "CAVEAT_THREADS": "2"}
     subprocess.run([str(caveat), "init"], check=True, env=env, capture_output=True, timeout=60)

@@ -7,19 +7,15 @@ and rate-limit counters must be shared exactly.
 import multiprocessing
 
 from server.storage import Storage
+from testkit.entries import entry
 
 WRITERS = 4
 CHANGES_EACH = 8
 
 
-def _entry(domain):
-    return {"domain": domain, "name": domain, "status": "disputed", "summary": "S.",
-            "sources": [{"title": "t", "url": "https://news.example/"}], "reviewed": "2026-11-01"}
-
-
 def _writer(url, worker, results):
     storage = Storage(url)
-    versions = [storage.upsert_entry(_entry(f"w{worker}-{i}.example"), f"worker-{worker}")
+    versions = [storage.upsert_entry(entry(f"w{worker}-{i}.example"), f"worker-{worker}")
                 for i in range(CHANGES_EACH)]
     storage.dispose()
     results.put(versions)
