@@ -208,7 +208,7 @@ def test_a_mutation_flood_on_the_banner_moves_the_warning_out_of_reach(driver, s
     asserted to leave the banner on the page)."""
     site_server.set_page("/reliability/flood-host", page_html(LISTED, "hostile flood", flood(touch_host=True)))
     driver.open(f"http://{LISTED}/reliability/flood-host")
-    wait_until(lambda: driver.evaluate("location.protocol").endswith("-extension:"), message="warning.html")
+    wait_until(lambda: (driver.evaluate("location.protocol") or "").endswith("-extension:"), message="warning.html")
     wait_until(lambda: driver.attribute("main[data-caveat-tampered]", "data-caveat-domain") == LISTED,
                message="the warning page filled in")
 
