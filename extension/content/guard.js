@@ -16,6 +16,8 @@
   const FULLSCREEN_LEAVES = new Set(["video", "img", "canvas", "iframe", "embed", "object", "svg"]);
   // The guard reports the page's attacks at most this often.
   const REPORT_EVERY_MS = 200;
+  // One more than the background's threshold (lib/tamper.js TAMPER_LIMIT).
+  const REPORT_AT_ONCE = 11;
   const HOST_STYLE = [
     "all: initial",
     "display: block",
@@ -238,10 +240,16 @@
    * them (lib/tamper.js) and, past its threshold, shows the warning in the
    * extension's own page. At most one message per REPORT_EVERY_MS, carrying
    * the attacks since the last; the page cannot send these, only cause them.
+   * The page's first REPORT_AT_ONCE attacks (the threshold crossed in one
+   * batch) go at once, so a fast fight escalates without waiting.
    */
   function tamperReporter(send) {
     let counts = null;
+    let timer = 0;
+    let batch = 0;
+    let first = true;
     function report() {
+      clearTimeout(timer);
       const kinds = counts;
       counts = null;
       send({ type: "tampered", kinds, referrer: document.referrer }).catch(() => {});
@@ -249,9 +257,15 @@
     return (kind) => {
       if (!counts) {
         counts = {};
-        setTimeout(report, REPORT_EVERY_MS);
+        batch = 0;
+        timer = setTimeout(report, REPORT_EVERY_MS);
       }
       counts[kind] = (counts[kind] ?? 0) + 1;
+      batch += 1;
+      if (first && batch >= REPORT_AT_ONCE) {
+        first = false;
+        report();
+      }
     };
   }
 

@@ -130,3 +130,10 @@ test("a closed tab's choice and counts go", async () => {
   await esc.forgetTab(4);
   assert.deepEqual(await esc.forPopup(4, STORE), { tampered: 0, continued: false });
 });
+
+test("the banner sends its first attacks at once when they cross the background's threshold", async () => {
+  // content/guard.js is a classic content script: it cannot import lib/tamper.js.
+  const { readFile } = await import("node:fs/promises");
+  const guard = await readFile(new URL("../../extension/content/guard.js", import.meta.url), "utf8");
+  assert.equal(Number(/const REPORT_AT_ONCE = (\d+);/.exec(guard)[1]), TAMPER_LIMIT + 1);
+});
