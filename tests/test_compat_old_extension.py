@@ -1,7 +1,7 @@
 """An extension built before `jurisdictions` existed accepts a list that has them.
 
 The old extension's list code (extension/lib/listdoc.js and what it imports,
-as of BEFORE, the last commit before the field) is taken from git into a
+frozen in tests/compat/lib-before-jurisdictions.json as of the last commit before the field) is copied into a
 temporary directory and run by node against lists the server now publishes:
 the curated list with its items, and a delta that upserts an entry with items.
 It ignores the field, as it ignores every field it does not know
@@ -23,7 +23,8 @@ from server.curated import load_curated
 from server.entries import validate_list_document
 
 ROOT = Path(__file__).resolve().parent.parent
-BEFORE = "c1e3fee110641c1957f4cb8c3f9934f9539ef809"  # main before issue 13
+# A frozen copy of extension/lib as of c1e3fee, main before issue 13 ("about" in the file says more).
+OLD_LIB = json.loads((ROOT / "tests" / "compat" / "lib-before-jurisdictions.json").read_text(encoding="utf-8"))["files"]
 IMPORT = re.compile(r'^import [^;]*? from "\./([\w.-]+\.js)";', re.M)
 
 SCRIPT = """
@@ -41,14 +42,6 @@ console.log(JSON.stringify(result));
 """
 
 
-def git(*args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, (
-        f"git {' '.join(args)}: {done.stderr.strip()} (this test needs the repository's history: "
-        f"commit {BEFORE}; in a shallow clone, fetch it)")
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def old_lib(tmp_path_factory) -> Path:
     """The old extension/lib/listdoc.js with its imports, as an ES module directory."""
@@ -60,7 +53,7 @@ def old_lib(tmp_path_factory) -> Path:
         if name in seen:
             continue
         seen.add(name)
-        text = git("show", f"{BEFORE}:extension/lib/{name}")
+        text = OLD_LIB[name]
         (directory / name).write_text(text, encoding="utf-8")
         pending += IMPORT.findall(text)
     assert {"listdoc.js", "entry.js", "contract.js"} <= seen
