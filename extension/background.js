@@ -9,6 +9,7 @@
 // else for `ready` (banner registered and sync alarm set as well).
 import { api } from "./lib/browser-api.js";
 import { showBadge } from "./background/badge.js";
+import { saveCountry, verdictFor } from "./background/country.js";
 import { createEscalation } from "./background/escalation.js";
 import { ensureBanner } from "./background/fallback.js";
 import { createMessageHandler, messageListener } from "./background/messages.js";
@@ -63,6 +64,7 @@ const handle = createMessageHandler({
   indexReady,
   ready,
   warningFor,
+  verdictFor,
   describe,
   escalation,
   sync,
@@ -74,6 +76,10 @@ const handle = createMessageHandler({
   async setPaused(paused) {
     await savePaused(paused);
     await applyState();
+  },
+  async setCountry(country) {
+    await saveCountry(country);
+    await refreshBadges(); // the banner asks on its next load
   },
   saveServerUrl: (url) => write({ serverUrl: url }),
   async resetServerUrl() {

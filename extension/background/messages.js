@@ -33,18 +33,23 @@ export function forBanner(entry) {
  *   uiLocale()    the language of the messages
  *   indexReady    settles once the list is loaded (all the banner needs)
  *   ready         settles once start-up is done
- *   warningFor(url), describe(url), sync(), setTrusted(site, trusted),
- *   setPaused(paused), sendReport(kind, host, comment),
+ *   warningFor(url), verdictFor(entry), describe(url), sync(), setTrusted(site, trusted),
+ *   setPaused(paused), setCountry(code | "" | null), sendReport(kind, host, comment),
  *   saveServerUrl(url), resetServerUrl() -> the URL now in use
  *   escalation    background/escalation.js: a fighting store's attacks on
  *                 the banner, warning.html's choices, the popup's count
  */
 export function createMessageHandler(deps) {
-  /** `answer` with its entry's links filtered and its review date formatted. */
-  function withReviewed(answer) {
+  /**
+   * `answer` with its entry's links filtered, its review date formatted and
+   * (`withVerdict`) the status and jurisdiction item it leads with for the
+   * shopper's country (lib/verdict.js).
+   */
+  function withReviewed(answer, withVerdict = false) {
     const entry = forBanner(answer.entry);
     const locale = deps.uiLocale() || "en";
-    return { ...answer, entry, reviewedText: entry?.reviewed ? formatIsoDate(entry.reviewed, locale) : "" };
+    const reviewedText = entry?.reviewed ? formatIsoDate(entry.reviewed, locale) : "";
+    return { ...answer, entry, reviewedText, ...(withVerdict ? { verdict: entry ? deps.verdictFor(entry) : null } : {}) };
   }
 
   async function fromBannerPage(type, message, sender) {
@@ -55,7 +60,7 @@ export function createMessageHandler(deps) {
       case "getWarning":
         // The date is formatted here, where the formatter is warm, so the
         // page does not pay for loading locale data.
-        return withReviewed({ entry: deps.warningFor(pageUrl) });
+        return withReviewed({ entry: deps.warningFor(pageUrl) }, true);
       case "trustThisSite":
         await deps.setTrusted(siteKey(host), true);
         return { ok: true, site: siteKey(host) };
@@ -97,6 +102,15 @@ export function createMessageHandler(deps) {
       case "setPaused":
         await deps.setPaused(message.paused === true);
         return deps.describe("");
+      case "setCountry": {
+        // A country code, "" ("don't use my country") or null (the language's default).
+        const country = message.country;
+        if (country !== null && !(typeof country === "string" && /^([A-Z]{2})?$/.test(country))) {
+          return { ok: false, error: { code: "invalid_country" } };
+        }
+        await deps.setCountry(country);
+        return { ok: true, ...(await deps.describe("")) };
+      }
       case "setServerUrl": {
         if (message.serverUrl === null) return { ok: true, serverUrl: await deps.resetServerUrl() };
         const url = normalizeServerUrl(message.serverUrl);

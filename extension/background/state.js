@@ -1,10 +1,11 @@
 // What the background knows between events: the list and its index, the
-// trusted sites and pause, loaded from storage.local (seeded at install from
+// trusted sites, pause and the shopper's country, loaded from storage.local (seeded at install from
 // the bundled snapshot). Changes are written to storage first, then here.
 import { api } from "../lib/browser-api.js";
 import { hostOfUrl, siteKey } from "../lib/hosts.js";
 import { validateListDocument } from "../lib/listdoc.js";
 import { buildIndex } from "../lib/matcher.js";
+import { countrySetting, loadCountry, verdictFor } from "./country.js";
 import { read, readBundled, serverUrl, trustedSites, write } from "./store.js";
 import { failedSync, storeList } from "./sync.js";
 
@@ -41,6 +42,7 @@ export async function loadState() {
     trusted: new Set(await trustedSites()),
     paused: paused === true,
   };
+  await loadCountry();
 }
 
 /** What the banner's registration depends on. */
@@ -78,6 +80,8 @@ export async function describe(url) {
     host,
     site: host ? siteKey(host) : "",
     entry,
+    verdict: verdictFor(entry),
+    country: countrySetting(),
     trusted: host ? state.trusted.has(siteKey(host)) : false,
     paused: state.paused,
     trustedSites: [...state.trusted].sort(),

@@ -93,7 +93,7 @@
    * is the entry's domain (null until known); `afterRepair(host)` runs after each repair.
    */
   function guard(host, { domainOf, onTamper, afterRepair }) {
-    const allowed = new Set(["data-caveat-banner", "data-caveat-domain", "style", "popover"]);
+    const allowed = new Set(["data-caveat-banner", "data-caveat-domain", "data-caveat-status", "data-caveat-country", "style", "popover"]);
     let stopped = false;
     let raise = false;
     let repairsThisFrame = 0;

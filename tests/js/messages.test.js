@@ -32,11 +32,13 @@ function handler(overrides = {}) {
     indexReady: Promise.resolve(),
     ready: Promise.resolve(true),
     warningFor: (url) => (url.includes("allofmp3.example") ? ENTRY : null),
+    verdictFor: (entry) => ({ status: entry.status, country: null }),
     describe: record("describe", { described: true }),
     sync: record("sync", { ok: true }),
     sendReport: record("sendReport", { ok: true }),
     setTrusted: record("setTrusted"),
     setPaused: record("setPaused"),
+    setCountry: record("setCountry"),
     saveServerUrl: record("saveServerUrl"),
     resetServerUrl: record("resetServerUrl", "https://default.example"),
     escalation: {
@@ -91,6 +93,7 @@ test("the banner gets its own page's warning, with the date formatted", async ()
     assert.deepEqual(await handle({ type: "getWarning" }, sender), {
       entry: { ...ENTRY, sources: [] },
       reviewedText: "October 1, 2026",
+      verdict: { status: "disputed", country: null },
     });
   }
 });
@@ -111,7 +114,7 @@ test("the banner is handed http(s) source links only, whatever storage holds", a
   const { handle: bare } = handler({ warningFor: () => ENTRY });
   assert.deepEqual((await bare({ type: "getWarning" }, senders.banner)).entry, { ...ENTRY, sources: [] });
   const { handle: none } = handler({ warningFor: () => null });
-  assert.deepEqual(await none({ type: "getWarning" }, senders.banner), { entry: null, reviewedText: "" });
+  assert.deepEqual(await none({ type: "getWarning" }, senders.banner), { entry: null, reviewedText: "", verdict: null });
 });
 
 test("the banner's question names no page: a url in the message is ignored", async () => {
@@ -266,4 +269,18 @@ test("warning.html's choices act on its own tab; the banner cannot make them", a
     assert.deepEqual(await handle({ type, url: PAGE }, senders.banner), { error: "unknown message" }, type);
   }
   assert.deepEqual(calls, [["forWarningPage", 11, PAGE], ["continueTo", 11, PAGE], ["leave", 11], ["forPopup", 4, PAGE]]);
+});
+
+test("options set the shopper's country: a code, none, or back to the default; nothing else", async () => {
+  const { handle, calls } = handler();
+  for (const country of ["DE", "", null]) {
+    assert.deepEqual(await handle({ type: "setCountry", country }, senders.optionsTab), { ok: true, described: true });
+  }
+  for (const country of ["de", "DEU", "../x", 7, undefined, { code: "DE" }]) {
+    assert.deepEqual(await handle({ type: "setCountry", country }, senders.optionsTab),
+      { ok: false, error: { code: "invalid_country" } }, String(country));
+  }
+  assert.deepEqual(calls.filter(([name]) => name === "setCountry"), [["setCountry", "DE"], ["setCountry", ""], ["setCountry", null]]);
+  // The banner cannot change it.
+  assert.deepEqual(await handle({ type: "setCountry", country: "US" }, senders.banner), { error: "unknown message" });
 });
