@@ -11,6 +11,7 @@ import json
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from .schema import StorageError, audit, entries, proposals, rate_limits, users
@@ -160,8 +161,8 @@ class ConsoleQueries:
         without a filter an index-only walk of the primary key), then their
         rows. ``total`` is counted only without a filter (a filtered count
         would read every entry); ``more`` says whether another page follows.
-        ``search`` with a dot and no spaces matches domains containing it (the
-        domain index only); other searches match any text of the entry
+        ``search`` with a dot and no spaces matches domains starting with it (a
+        range of the domain index); other searches match any text of the entry
         (name, summary, ...), case-insensitively, which reads entries until a
         page is found; ``status`` matches the stored
         canonical JSON, where ``"status":"x"`` can appear only as the field
@@ -169,8 +170,10 @@ class ConsoleQueries:
         """
         conditions = []
         if search and _DOMAINISH.match(search):
-            # Looks like (part of) a domain: the domain column alone, an index-only scan.
-            conditions.append(entries.c.domain.like(_like(search.lower()), escape="\\"))
+            # Looks like the start of a domain: a range of the primary key's index
+            # (domain >= q AND domain < q + U+FFFF), never a scan of the list.
+            prefix = search.lower()
+            conditions += [entries.c.domain >= prefix, entries.c.domain < prefix + "\uffff"]
         elif search:
             conditions.append(self._contains(entries.c.body, search))
         if status:
@@ -204,6 +207,11 @@ class ConsoleQueries:
 
     def count_due(self, before: str) -> int:
         """Entries whose reviewed date is before ``before`` (YYYY-MM-DD)."""
+        # In SQL (json_extract on SQLite, ->> on PostgreSQL): no entry comes back to Python.
+        if self.engine.dialect.name == "sqlite":
+            reviewed = sa.func.json_extract(entries.c.body, "$.reviewed")
+        else:
+            reviewed = sa.cast(entries.c.body, postgresql.JSONB)["reviewed"].astext
         with self._read() as conn:
-            bodies = conn.execute(sa.select(entries.c.body)).scalars()
-            return sum(1 for body in bodies if json.loads(body).get("reviewed", "") < before)
+            return conn.execute(sa.select(sa.func.count()).select_from(entries)
+                                .where(sa.func.coalesce(reviewed, "") < before)).scalar_one()

@@ -4,7 +4,7 @@ positive figures and the correctness checks it makes along the way. Figures
 are never compared with times or with each other: a --quick run means
 nothing, and this machine is shared.
 
-The five scripts run at once, into a temporary folder (never bench/results).
+The six scripts run at once, into a temporary folder (never bench/results).
 They need node, Chromium, nginx and wrk (Debian packages) like the full run.
 """
 
@@ -25,6 +25,7 @@ SCRIPTS = {
     "transfer": [sys.executable, "-m", "bench.transfer_bench"],
     "build": [sys.executable, "-m", "bench.build_bench"],
     "extension": [sys.executable, "-m", "bench.extension_bench"],
+    "console": [sys.executable, "-m", "bench.console_bench"],
 }
 MACHINE_KEYS = {"cpu_model", "cores", "kernel", "python", "node", "chromium", "date"}
 
@@ -129,3 +130,12 @@ def test_extension_measures_loads_banner_and_worker_heap(results):
         positive(g, "ms")
     assert [g["patterns"] for g in doc["pattern_sweep"]] == [100]
     positive(doc["pattern_sweep"][0], "load_median_ms", "none_load_median_ms", "ratio_over_none")
+
+
+def test_console_bench_times_each_request_of_the_entries_page(results):
+    doc = results["console"]
+    assert doc["entries"] > 0 and doc["repeat"] > 0
+    assert set(doc["requests"]) == {"first page", "page 1000", "search by domain", "search by text", "status filter"}
+    for figures in doc["requests"].values():
+        positive(figures, "median_ms", "max_ms")
+        assert figures["median_ms"] <= figures["max_ms"]

@@ -114,8 +114,20 @@ def test_entries_search_escapes_like_wildcards(app, storage, make_entry):
     assert "Matching entries 1 to 10." in client.get("/admin/entries?status=defunct").get_data(as_text=True)
     assert "Matching entries 1 to 10." in client.get("/admin/entries?q=SHOP00001").get_data(as_text=True)
     assert "Matching entries 1 to 1." in client.get("/admin/entries?q=Shop 29").get_data(as_text=True)
-    assert "Matching entries 1 to 1." in client.get("/admin/entries?q=P000029.EXA").get_data(as_text=True)
+    assert "Matching entries 1 to 1." in client.get("/admin/entries?q=SHOP000029.EXA").get_data(as_text=True)
+    # A domain search matches the start of domains (a range of the index), not the middle.
+    assert "No entries match." in client.get("/admin/entries?q=p000029.exa").get_data(as_text=True)
     assert "No entries match." in client.get("/admin/entries?q=s%25p.example").get_data(as_text=True)
+
+
+def test_the_dashboard_counts_entries_not_reviewed_for_a_year_in_sql(app, storage, make_entry):
+    old = maintenance.canonical_entry(make_entry("old.example", reviewed="2001-01-01"))
+    fresh = maintenance.canonical_entry(make_entry("fresh.example", reviewed="2026-06-01"))
+    storage.apply([old, fresh], [], "test")
+    assert storage.count_due("2026-01-01") == 1
+    assert storage.count_due("2026-06-02") == 2 and storage.count_due("2000-01-01") == 0
+    html = logged_in(app, storage, "eddie", "editor").get("/admin/").get_data(as_text=True)
+    assert re.search(r"Due for review \(not checked for 12 months\)</dt><dd>1</dd>", html)
 
 
 # --- the entry form --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { api } from "../lib/browser-api.js";
 
 export const BANNER_SCRIPT_ID = "caveat-banner";
 // The banner's files, in order: its helpers first. The fallback injects the same.
-export const BANNER_FILES = ["content/util.js", "banner.js"];
+export const BANNER_FILES = ["content/util.js", "content/guard.js", "banner.js"];
 
 function sameList(a = [], b = []) {
   return a.length === b.length && a.every((x, i) => x === b[i]);

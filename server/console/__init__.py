@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from . import views_admin, views_auth, views_entries, views_review  # noqa: F401  (routes)
 from .blueprint import console
+from .catalogue import _
 from .security import configure
 
 
 def init_app(app) -> None:
     configure(app)
+    app.jinja_env.globals["_"] = _  # the console's catalogue (macros imported without context too)
     app.register_blueprint(console)

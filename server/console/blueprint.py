@@ -5,11 +5,22 @@ from __future__ import annotations
 import functools
 
 from flask import Blueprint, abort, current_app, g
+from .catalogue import _
 
 console = Blueprint("console", __name__, url_prefix="/admin", template_folder="templates",
                     static_folder="static", static_url_path="/static")
 
 PAGE_SIZE = 50
+
+# Each error page's title and explanation (catalogue keys).
+ERROR_PAGES = {
+    400: ("Bad request",
+          "The form could not be accepted (its security token was missing or expired). Reload the page and try again."),
+    403: ("Forbidden", "Your role does not allow this, or the request came from another site."),
+    404: ("Not found", "There is nothing here."),
+    405: ("Method not allowed", "This address does not accept that method."),
+    413: ("Too large", "The upload is too large."),
+}
 
 
 def storage():
@@ -43,13 +54,6 @@ def needs(*roles):
 def _error_page(exc):
     from flask import render_template
 
-    messages = {
-        400: "The form could not be accepted (its security token was missing or expired). Reload the page and try again.",
-        403: "Your role does not allow this, or the request came from another site.",
-        404: "There is nothing here.",
-        405: "This address does not accept that method.",
-        413: "The upload is too large.",
-    }
-    status = exc.code or 400
-    return render_template("console/error.html", status=status, title=exc.name,
-                           message=messages.get(status, exc.description)), status
+    status = exc.code if exc.code in ERROR_PAGES else 400
+    title, message = ERROR_PAGES[status]
+    return render_template("console/error.html", status=status, title=_(title), message=_(message)), status

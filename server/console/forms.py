@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..contract import ENTRY_FIELDS
 from ..entries import EntryError
+from .catalogue import _
 
 FORM_FIELDS = [f for f in ENTRY_FIELDS if f not in ("created", "updated")]
 _FIELD = re.compile(r"^([a-z_]+)")
@@ -26,7 +27,8 @@ def _jurisdictions(text: str):
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise EntryError([f"jurisdictions: is not valid JSON ({exc.msg} at line {exc.lineno})"]) from None
+        raise EntryError(["jurisdictions: " + _("is not valid JSON (%(problem)s at line %(line)s)",
+                                                problem=exc.msg, line=exc.lineno)]) from None
 
 
 def entry_from_form(form) -> dict:

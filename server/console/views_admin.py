@@ -14,6 +14,7 @@ from .. import accounts, maintenance
 from ..listfile import ListFileError, read_list_file
 from ..storage import TokenNameError, UserExists
 from .blueprint import PAGE_SIZE, console, needs, storage
+from .catalogue import _
 
 _SUFFIX = re.compile(r"\.(ya?ml|json)$", re.IGNORECASE)
 _PENDING = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -85,13 +86,13 @@ def import_apply():
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        flash("That dry run has expired or was already applied; upload the file again.", "error")
+        flash(_("That dry run has expired or was already applied; upload the file again."), "error")
         return redirect(url_for("console.import_page"), code=303)
     if saved["user"] != g.user["name"]:
         abort(403)
     db = storage()
     if db.version() != saved["version"]:
-        flash("The list changed since the dry run; upload the file again to see the new differences.", "error")
+        flash(_("The list changed since the dry run; upload the file again to see the new differences."), "error")
         path.unlink(missing_ok=True)
         return redirect(url_for("console.import_page"), code=303)
     plan = maintenance.plan_import(db, saved["document"], prune=saved["prune"])
@@ -99,8 +100,8 @@ def import_apply():
     path.unlink(missing_ok=True)
     db.audit(g.user["name"], "import", "", f"{len(plan.added)} added, {len(plan.changed)} changed, "
                                              f"{len(plan.removed)} removed; version {change.version}")
-    flash(f"Imported: {len(plan.added)} added, {len(plan.changed)} changed, {len(plan.removed)} removed "
-          f"(list version {change.version}).")
+    flash(_("Imported: %(added)s added, %(changed)s changed, %(removed)s removed (list version %(version)s).",
+            added=len(plan.added), changed=len(plan.changed), removed=len(plan.removed), version=change.version))
     return redirect(url_for("console.dashboard"), code=303)
 
 
@@ -132,7 +133,7 @@ def users():
         except (accounts.AccountError, UserExists) as exc:
             error, status = str(exc), 400
         else:
-            flash(f"User {name}: {action} done.")
+            flash(_("User %(name)s: %(action)s done.", name=name, action=action))
             return redirect(url_for("console.users"), code=303)
     listed = [accounts.public(user) for user in storage().list_users()]
     return render_template("console/users.html", users=listed, roles=accounts.ROLES, error=error), status
@@ -153,7 +154,7 @@ def tokens():
                 if not storage().revoke_token(name):
                     raise TokenNameError(f"no active token named {name!r}")
                 storage().audit(g.user["name"], "token.revoke", name)
-                flash(f"Token {name} revoked.")
+                flash(_("Token %(name)s revoked.", name=name))
                 return redirect(url_for("console.tokens"), code=303)
             else:
                 abort(400)

@@ -11,6 +11,7 @@ from .. import accounts
 from ..contract import STATUSES
 from .blueprint import console, storage
 from .security import start_session
+from .catalogue import _
 
 LOGIN_FAILED = "Wrong name or password, or the account is disabled."
 LOGIN_LIMITED = "Too many login attempts. Wait a few minutes and try again."
@@ -52,7 +53,7 @@ def login():
         name = request.form.get("name", "")
         password = request.form.get("password", "")
         if _rate_limited(name):
-            error, status = LOGIN_LIMITED, 429
+            error, status = _(LOGIN_LIMITED), 429
         else:
             user = accounts.authenticate(storage(), name, password)
             if user is not None:
@@ -60,7 +61,7 @@ def login():
                 storage().audit(user["name"], "login")
                 return redirect(_safe_next(request.args.get("next")), code=303)
             _count_failure(name)
-            error, status = LOGIN_FAILED, 401
+            error, status = _(LOGIN_FAILED), 401
     elif g.user is not None:
         return redirect(url_for("console.dashboard"))
     return render_template("console/login.html", error=error, name=name), status

@@ -11,6 +11,7 @@ from ..domains import DomainError
 from ..entries import EntryError
 from .blueprint import PAGE_SIZE, console, review_required, storage
 from .forms import banner_text, entry_from_form, errors_by_field, field_diff, form_from_entry
+from .catalogue import _
 
 
 def _page_number() -> int:
@@ -50,7 +51,7 @@ def _save(existing: dict | None):
             data["domain"] = existing["domain"]
         if review_required():
             proposal = maintenance.propose_put(storage(), data, actor=actor, reason=reason)
-            flash(f"Proposal {proposal['id']} for {proposal['domain']} waits for another reviewer.")
+            flash(_("Proposal %(id)s for %(domain)s waits for another reviewer.", id=proposal["id"], domain=proposal["domain"]))
             return redirect(url_for("console.proposal", proposal_id=proposal["id"]), code=303)
         if existing is None:
             change = maintenance.add(storage(), data, actor=actor)
@@ -61,7 +62,7 @@ def _save(existing: dict | None):
     except maintenance.AlreadyListed as exc:
         return _form(existing, request.form, {"domain": [f"domain: {exc.domain} is already listed"]}, status=409)
     domain = change.entry["domain"]
-    flash(f"Saved {domain} (list version {change.version}).")
+    flash(_("Saved %(domain)s (list version %(version)s).", domain=domain, version=change.version))
     return redirect(url_for("console.entry_edit", domain=domain), code=303)
 
 
@@ -99,14 +100,15 @@ def entry_remove(domain):
     if request.method == "POST":
         reason = request.form.get("reason", "").strip()[:1000]
         if not reason:
-            error = "Give a reason: it is kept in the audit log."
+            error = _("Give a reason: it is kept in the audit log.")
         elif review_required():
             proposal = maintenance.propose_remove(storage(), existing["domain"], actor=g.user["name"], reason=reason)
-            flash(f"Proposal {proposal['id']} to remove {existing['domain']} waits for another reviewer.")
+            flash(_("Proposal %(id)s to remove %(domain)s waits for another reviewer.", id=proposal["id"],
+                    domain=existing["domain"]))
             return redirect(url_for("console.proposal", proposal_id=proposal["id"]), code=303)
         else:
             change = maintenance.retire(storage(), existing["domain"], actor=g.user["name"], reason=reason)
-            flash(f"Removed {existing['domain']} (list version {change.version}).")
+            flash(_("Removed %(domain)s (list version %(version)s).", domain=existing["domain"], version=change.version))
             return redirect(url_for("console.entries"), code=303)
     return render_template("console/entry_remove.html", entry=existing, error=error), 400 if error else 200
 

@@ -8,6 +8,7 @@ from .. import maintenance, reports
 from ..storage import ProposalNotFound, ReportAlreadyDecided, ReportNotFound
 from .blueprint import console, storage
 from .forms import field_diff
+from .catalogue import _
 
 PROPOSAL_STATUSES = ("waiting", "approved", "rejected")
 
@@ -53,7 +54,7 @@ def proposal_approve(proposal_id):
         return proposal(proposal_id, error=str(exc), status=403)
     except maintenance.MaintenanceError as exc:  # closed or stale
         return proposal(proposal_id, error=str(exc), status=409)
-    flash(f"Proposal {proposal_id} approved and published (list version {change.version}).")
+    flash(_("Proposal %(id)s approved and published (list version %(version)s).", id=proposal_id, version=change.version))
     return redirect(url_for("console.proposals"), code=303)
 
 
@@ -67,7 +68,7 @@ def proposal_reject(proposal_id):
         return proposal(proposal_id, error=str(exc), status=403)
     except maintenance.MaintenanceError as exc:
         return proposal(proposal_id, error=str(exc), status=409 if "already" in str(exc) else 400)
-    flash(f"Proposal {proposal_id} rejected.")
+    flash(_("Proposal %(id)s rejected.", id=proposal_id))
     return redirect(url_for("console.proposals"), code=303)
 
 
@@ -89,7 +90,7 @@ def report_decide(report_id):
     decision = request.form.get("decision")
     reason = request.form.get("reason", "").strip()[:1000]
     if decision not in ("accepted", "rejected") or not reason:
-        flash("Choose accept or reject, and give a reason.", "error")
+        flash(_("Choose accept or reject, and give a reason."), "error")
         return redirect(url_for("console.reports_page"), code=303)
     try:
         reports.decide(storage(), report_id, decision, reason, actor=g.user["name"])
@@ -99,5 +100,5 @@ def report_decide(report_id):
         flash(str(exc), "error")
         return redirect(url_for("console.reports_page"), code=303)
     storage().audit(g.user["name"], f"report.{decision[:-2]}", str(report_id), reason)
-    flash(f"Report {report_id} {decision}.")
+    flash(_("Report %(id)s accepted.", id=report_id) if decision == "accepted" else _("Report %(id)s rejected.", id=report_id))
     return redirect(url_for("console.reports_page"), code=303)
