@@ -22,7 +22,16 @@ import {
   sync,
 } from "./background/orchestration.js";
 import { sendReport } from "./background/reports.js";
-import { describe, loadState, savePaused, saveTrusted, seedFromBundle, warningFor } from "./background/state.js";
+import { injectNow } from "./background/registration.js";
+import {
+  describe,
+  injectOnCommitFor,
+  loadState,
+  savePaused,
+  saveTrusted,
+  seedFromBundle,
+  warningFor,
+} from "./background/state.js";
 import { remove, serverUrl, write } from "./background/store.js";
 
 // Start-up in two steps: the banner waiting on a page needs only the index,
@@ -87,6 +96,15 @@ api.tabs.onUpdated.addListener((tabId, change, tab) => {
   }
 });
 
+// A list too large for registered patterns (registration.js PATTERN_LIMIT):
+// the banner goes into a listed page as soon as it commits.
+api.webNavigation.onCommitted.addListener(({ tabId, frameId, url }) => {
+  if (frameId !== 0) return;
+  indexReady.then(() => {
+    if (injectOnCommitFor(url)) return injectNow(tabId);
+  });
+});
+
 api.tabs.onActivated.addListener(({ tabId }) => {
   ready.then(async () => {
     const tab = await api.tabs.get(tabId).catch(() => null);
@@ -109,9 +127,15 @@ api.runtime.onStartup.addListener(() => {
   ready.then(refreshBadges);
 });
 
-api.runtime.onInstalled.addListener(() => {
+api.runtime.onInstalled.addListener(({ reason }) => {
   // A new version may bundle a newer list: seedFromBundle (in start-up)
   // compares versions. Tabs already open on listed stores get badges (and
   // banners, from the start-up sweep).
-  ready.then(refreshBadges);
+  // Chrome drops dynamically registered content scripts when the extension
+  // updates; start-up registers again, and after an update the registration
+  // is checked once more in case the browser dropped it after start-up ran.
+  ready.then(async () => {
+    if (reason === "update") await registerBannerSafely();
+    await refreshBadges();
+  });
 });

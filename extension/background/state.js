@@ -5,10 +5,11 @@ import { api } from "../lib/browser-api.js";
 import { hostOfUrl, siteKey } from "../lib/hosts.js";
 import { validateListDocument } from "../lib/listdoc.js";
 import { buildIndex } from "../lib/matcher.js";
+import { injectsOnCommit } from "./registration.js";
 import { read, readBundled, serverUrl, trustedSites, write } from "./store.js";
 import { failedSync, storeList } from "./sync.js";
 
-let state = { list: null, index: buildIndex([]), trusted: new Set(), paused: false };
+let state = { list: null, index: buildIndex([]), trusted: new Set(), paused: false, onCommit: false };
 
 /**
  * Seeds storage from the bundled snapshot when no list is stored, or when an
@@ -40,7 +41,13 @@ export async function loadState() {
     index: buildIndex(list?.entries ?? []),
     trusted: new Set(await trustedSites()),
     paused: paused === true,
+    onCommit: injectsOnCommit(list?.entries),
   };
+}
+
+/** Whether the banner for `url` is injected when its page commits (a list too large to register). */
+export function injectOnCommitFor(url) {
+  return state.onCommit && warningFor(url) !== null;
 }
 
 /** What the banner's registration depends on. */
