@@ -25,6 +25,7 @@ import { sendReport } from "./background/reports.js";
 import { injectNow } from "./background/registration.js";
 import {
   describe,
+  entryFor,
   injectOnCommitFor,
   loadState,
   savePaused,
@@ -64,7 +65,8 @@ const handle = createMessageHandler({
   uiLocale: () => api.i18n.getMessage("uiLocale"),
   indexReady,
   ready,
-  warningFor,
+  // The banner gets the whole entry (read from storage; the index holds only what the badge shows).
+  warningFor: entryFor,
   describe,
   sync,
   sendReport,

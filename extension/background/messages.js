@@ -33,7 +33,7 @@ export function forBanner(entry) {
  *   uiLocale()    the language of the messages
  *   indexReady    settles once the list is loaded (all the banner needs)
  *   ready         settles once start-up is done
- *   warningFor(url), describe(url), sync(), setTrusted(site, trusted),
+ *   warningFor(url) (the entry, or a Promise of it), describe(url), sync(), setTrusted(site, trusted),
  *   setPaused(paused), sendReport(kind, host, comment),
  *   saveServerUrl(url), resetServerUrl() -> the URL now in use
  */
@@ -46,7 +46,7 @@ export function createMessageHandler(deps) {
       case "getWarning": {
         // The date is formatted here, where the formatter is warm, so the
         // page does not pay for loading locale data.
-        const entry = forBanner(deps.warningFor(pageUrl));
+        const entry = forBanner(await deps.warningFor(pageUrl));
         const locale = deps.uiLocale() || "en";
         return { entry, reviewedText: entry?.reviewed ? formatIsoDate(entry.reviewed, locale) : "" };
       }
