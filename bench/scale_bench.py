@@ -19,6 +19,7 @@ Ratios are medians over the first no-extension profile's median, with a 95%
 percentile-bootstrap interval (2,000 resamples of both profiles' loads).
 
     .venv/bin/python -m bench.scale_bench [--quick] [--out DIR] [--loads N] [--sizes 1000,10000,50000]
+                                          [--designs patterns,commit] [--banner-loads N]
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def main(argv=None) -> int:
     p.add_argument("--loads", type=int, help="timed loads per profile (default 60; quick 2)")
     p.add_argument("--sizes", help="list sizes, comma-separated (default 1000,10000,50000; quick 50,200)")
     p.add_argument("--banner-loads", type=int, help="listed-page loads per profile (default 10; quick 1)")
+    p.add_argument("--designs", default=",".join(DESIGNS), help="designs to measure (default: patterns,commit)")
     args = p.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"scale_bench.py: Chromium is not installed at {CHROMIUM}", file=sys.stderr)
@@ -84,6 +86,7 @@ def main(argv=None) -> int:
     loads = args.loads or (2 if args.quick else 60)
     banner_loads = args.banner_loads or (1 if args.quick else 10)
     sizes = [int(s) for s in (args.sizes or ("50,200" if args.quick else "1000,10000,50000")).split(",")]
+    designs = {d: DESIGNS[d] for d in args.designs.split(",")}
     rng = random.Random(15)
 
     from playwright.sync_api import sync_playwright
@@ -100,7 +103,7 @@ def main(argv=None) -> int:
                 doc = list_document(base_entries() + synthetic_entries(size - len(base_entries())))
                 with contextlib.redirect_stdout(sys.stderr):
                     built = run_build("chrome", tmp / f"dist-{size}", doc, SERVER_URL)
-                for design, limit in DESIGNS.items():
+                for design, limit in designs.items():
                     builds[f"{design}-{size}"] = with_pattern_limit(built, limit, tmp / f"{design}-{size}")
             for name in ("none-a", "none-b"):
                 browsers[name] = BenchChromium(pw, tmp / f"profile-{name}", site.port, None)
@@ -136,7 +139,7 @@ def main(argv=None) -> int:
                      "worker_heap_bytes": heap.get(name), "banner": banner.get(name)})
     smallest = min(sizes)
     per_entry = {f"{d}-{s}": (heap[f"{d}-{s}"] - heap[f"{d}-{smallest}"]) / (s - smallest)
-                 for d in DESIGNS for s in sizes if s != smallest}
+                 for d in designs for s in sizes if s != smallest}
     result = {"chromium": str(CHROMIUM), "sizes": sizes, "none_a_load_median_ms": median(base),
               "none_a_loads": len(base), "rows": rows, "worker_heap_bytes_per_entry": per_entry}
     report(result)
