@@ -73,6 +73,11 @@ def interleaved_loads(browsers: dict[str, BenchChromium], loads: int, rng: rando
     return out
 
 
+def close_all(browsers: dict[str, BenchChromium]) -> None:
+    while browsers:
+        browsers.popitem()[1].close()
+
+
 def main(argv=None) -> int:
     p = parser(__doc__.split("\n\n")[0])
     p.add_argument("--loads", type=int, help="timed loads per profile (default 60; quick 2)")
@@ -118,12 +123,9 @@ def main(argv=None) -> int:
                 print(f"scale: banner timing and heap, {name}…", file=sys.stderr)
                 banner[name] = summarize_banner(banner_timings(browsers[name], banner_loads))
                 heap[name] = browsers[name].worker_heap()["used_bytes"]
-            for browser in browsers.values():
-                browser.close()
-            browsers.clear()
+            close_all(browsers)
     finally:
-        for browser in browsers.values():
-            browser.close()
+        close_all(browsers)
         site.stop()
 
     base = timings["none-a"]
