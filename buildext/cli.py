@@ -1,4 +1,5 @@
-"""The command line: `python build.py [--browser ...] [--server-url URL] [--list FILE] [--out DIR] [--check]`.
+"""The command line: `python build.py [--browser ...] [--server-url URL] [--list FILE] [--out DIR]
+[--public-key ed25519:...]... [--check]`.
 
 Exit status: 0 built (or checked), 1 an input is invalid, 2 bad command line.
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from .errors import BuildError
 from .plan import list_size_warning, plan_build, summary_lines, write_plan
+from .public_keys import parse_public_key, unique_keys
 from .server_url import parse_server_url
 from .source import DEFAULT_SOURCE, PROJECT_ROOT
 
@@ -33,6 +35,13 @@ def _server_url_arg(text: str) -> str:
         return parse_server_url(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"invalid server URL {text!r}: {exc}") from None
+
+
+def _public_key_arg(text: str) -> str:
+    try:
+        return parse_public_key(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"invalid public key {text!r}: {exc}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--source", type=Path, default=None, metavar="DIR",
         help="extension source folder with the one source manifest (default: extension/ in the project)")
     parser.add_argument(
+        "--public-key", type=_public_key_arg, action="append", dest="public_keys", metavar="ed25519:KEY",
+        help="a list signing key the extension trusts, as `caveat keys show` prints it "
+        "(ed25519:<base64 of 32 bytes>); repeat it to trust several during a key rotation. "
+        "With keys, a list is accepted only when its signature verifies with one of them; "
+        "without, the extension accepts unsigned lists (a development build, and its options page says so)")
+    parser.add_argument(
         "--check", action="store_true",
         help="validate the manifest, the files it names, locales, list and server URL; write nothing")
     return parser
@@ -77,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     browsers = BROWSERS if args.browser == "all" else (args.browser,)
     try:
         plan = plan_build(source=args.source or DEFAULT_SOURCE, out=args.out or DEFAULT_OUT, browsers=browsers,
-                          server_url=args.server_url, list_file=args.list_file)
+                          server_url=args.server_url, list_file=args.list_file,
+                          public_keys=unique_keys(args.public_keys))
         if not args.check:
             write_plan(plan)
     except BuildError as exc:

@@ -14,13 +14,15 @@ from .errors import BuildError, join_errors, parse_json
 from .locales import check_locales, load_locales
 from .source import GENERATED_FILES, SourceTree
 
-# Chrome 120: MV3 module service workers (92), scripting.registerContentScripts
-# with persistAcrossSessions (101), storage.session (102), and the current
-# web_accessible_resources and host-permission behaviour all predate it.
-CHROME_MIN_VERSION = "120"
+# Chrome 137: WebCrypto Ed25519 without a flag (signed lists,
+# extension/lib/signature.js). MV3 module service workers (92),
+# scripting.registerContentScripts with persistAcrossSessions (101),
+# storage.session (102), and the current web_accessible_resources and
+# host-permission behaviour all predate it.
+CHROME_MIN_VERSION = "137"
 # Firefox 142: data_collection_permissions is honoured on desktop and Android
-# from 142 (addons-linter warns below that); MV3 module background scripts and
-# scripting.registerContentScripts are older.
+# from 142 (addons-linter warns below that); WebCrypto Ed25519 (129), MV3
+# module background scripts and scripting.registerContentScripts are older.
 FIREFOX_MIN_VERSION = "142.0"
 GECKO_ID = "caveat@caveat-extension"
 GECKO_DATA_COLLECTION = {"required": ["none"]}

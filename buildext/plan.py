@@ -40,6 +40,7 @@ class Plan:
     version: str
     server_url: str
     list_doc: dict
+    public_keys: list[str]
     packages: list[Package]
     files: dict[str, dict[str, bytes]]
 
@@ -49,17 +50,22 @@ def _json_bytes(value, *, indent: int | None) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=indent, separators=separators) + "\n").encode("utf-8")
 
 
-def package_files(tree: SourceTree, manifest: dict, list_doc: dict, server_url: str) -> dict[str, bytes]:
-    """All files of one browser's package: the source files plus the generated ones."""
+def package_files(tree: SourceTree, manifest: dict, list_doc: dict, server_url: str,
+                  public_keys: list[str]) -> dict[str, bytes]:
+    """All files of one browser's package: the source files plus the generated ones.
+
+    data/config.json: {"serverUrl", "publicKeys"}; an empty publicKeys is a
+    development build that accepts unsigned lists (extension/lib/signature.js).
+    """
     files = dict(tree.files)
     files["manifest.json"] = _json_bytes(manifest, indent=2)
     files["data/list.json"] = _json_bytes(list_doc, indent=None)
-    files["data/config.json"] = _json_bytes({"serverUrl": server_url}, indent=2)
+    files["data/config.json"] = _json_bytes({"serverUrl": server_url, "publicKeys": public_keys}, indent=2)
     return files
 
 
 def plan_build(*, source: Path, out: Path, browsers: tuple[str, ...], server_url: str,
-               list_file: Path | None) -> Plan:
+               list_file: Path | None, public_keys: list[str] = ()) -> Plan:
     version = read_project_version()
     if out.resolve().is_relative_to(source.resolve()):
         # The next build would pack the previous one.
@@ -72,11 +78,12 @@ def plan_build(*, source: Path, out: Path, browsers: tuple[str, ...], server_url
     packages, files = [], {}
     for browser in browsers:
         manifest = MANIFEST_BUILDERS[browser](source_manifest, version)
-        files[browser] = package_files(tree, manifest, list_doc, server_url)
+        files[browser] = package_files(tree, manifest, list_doc, server_url, list(public_keys))
         packages.append(Package(browser=browser, folder=out / browser,
                                 archive=out / ARCHIVE_NAMES[browser].format(version=version),
                                 data=archive_bytes(files[browser], timestamp)))
-    return Plan(version=version, server_url=server_url, list_doc=list_doc, packages=packages, files=files)
+    return Plan(version=version, server_url=server_url, list_doc=list_doc, public_keys=list(public_keys),
+                packages=packages, files=files)
 
 
 def write_plan(plan: Plan) -> None:
@@ -91,6 +98,9 @@ def summary_lines(plan: Plan, *, checked_only: bool) -> list[str]:
     lines = [f"{head} Caveat {plan.version}: list version {plan.list_doc['version']} "
              f"({entries} entr{'y' if entries == 1 else 'ies'}, generated {plan.list_doc['generated']}), "
              f"server {plan.server_url}"]
+    keys = len(plan.public_keys)
+    lines.append(f"  lists must be signed by {'one of ' if keys > 1 else ''}{keys} public key{'s' if keys > 1 else ''}"
+                 if keys else "  development build: lists are not signature-checked (no --public-key)")
     for package in plan.packages:
         size = len(package.data)
         where = "would write" if checked_only else "wrote"

@@ -1,6 +1,7 @@
 // Options: the list server, sync status and "sync now", the sites the person
 // chose not to be warned on, pause, and what Caveat sends to whom.
 import { normalizeServerUrl } from "./lib/hosts.js";
+import { signingRequired } from "./lib/signature.js";
 import { describeAge, describeError, el, localizePage, send, t } from "./ui/common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -74,6 +75,12 @@ async function syncNow() {
   }
 }
 
+/** A build without --public-key takes unsigned lists: say so (data/config.json, lib/signature.js). */
+async function showUnsignedBuild() {
+  const config = await (await fetch("data/config.json")).json();
+  $("unsigned-build").hidden = signingRequired(config.publicKeys);
+}
+
 async function main() {
   localizePage();
   // Listeners first: a click before the state arrives must not submit the form natively.
@@ -84,6 +91,7 @@ async function main() {
   const state = await send({ type: "describe" });
   if (!$("server-url").value) $("server-url").value = state.serverUrl ?? "";
   renderStatus(state);
+  await showUnsignedBuild();
 }
 
 main();

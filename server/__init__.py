@@ -23,7 +23,7 @@ SECURITY_HEADERS = {
 
 def create_app(config=None) -> Flask:
     """Build the app. ``config`` overrides defaults and ``CAVEAT_*`` variables."""
-    from . import api, cli, errors, storage
+    from . import api, cli, errors, signing, storage
 
     app = api.App(__name__, instance_relative_config=True)
     settings = load_settings(config, instance_path=app.instance_path)
@@ -31,6 +31,7 @@ def create_app(config=None) -> Flask:
     app.json.sort_keys = False  # keep the canonical entry field order
 
     storage.init_app(app)
+    signing.init_app(app)
     errors.init_app(app)
     api.init_app(app)
     cli.init_app(app)

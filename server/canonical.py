@@ -1,8 +1,9 @@
 """The canonical bytes of a list document (docs/design.md, "The list's bytes are canonical").
 
 UTF-8 JSON without whitespace, non-ASCII unescaped, keys in the contract's
-field order (a list's, an entry's, a source's; keys the contract does not name
-follow, sorted by code point), entries sorted by domain. The extension's
+field order (a list's, an entry's, a source's, a jurisdiction item's; keys
+the contract does not name follow, sorted by code point), entries sorted by
+domain. The extension's
 ``lib/canonical.js`` gives the same bytes; ``tests/vectors/canonical.json`` is
 run by both. GET /api/v1/list serves exactly these bytes.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from .contract import ENTRY_FIELDS, LIST_FIELDS, SOURCE_FIELDS
+from .contract import ENTRY_FIELDS, JURISDICTION_FIELDS, LIST_FIELDS, SOURCE_FIELDS
 
 _SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
 
@@ -58,8 +59,16 @@ def _sources(sources):
     return [_object(s, SOURCE_FIELDS) if type(s) is dict else _plain(s) for s in sources]
 
 
+def _jurisdictions(items):
+    if type(items) is not list:
+        return _plain(items)
+    return [_object(i, JURISDICTION_FIELDS, {"sources": _sources}) if type(i) is dict else _plain(i) for i in items]
+
+
 def _entry(entry):
-    return _object(entry, ENTRY_FIELDS, {"sources": _sources}) if type(entry) is dict else _plain(entry)
+    if type(entry) is not dict:
+        return _plain(entry)
+    return _object(entry, ENTRY_FIELDS, {"sources": _sources, "jurisdictions": _jurisdictions})
 
 
 def _domain_key(entry):

@@ -32,6 +32,12 @@ SOURCE_FIELDS: tuple[str, ...] = tuple(CONTRACT["entry"]["source_fields"])
 REQUIRED_FIELDS: tuple[str, ...] = tuple(CONTRACT["entry"]["required"])
 STATUSES: tuple[str, ...] = tuple(CONTRACT["entry"]["statuses"])
 LIMITS = MappingProxyType(dict(CONTRACT["limits"]))
+JURISDICTION_FIELDS: tuple[str, ...] = tuple(CONTRACT["jurisdiction"]["fields"])
+JURISDICTION_REQUIRED: tuple[str, ...] = tuple(CONTRACT["jurisdiction"]["required"])
+JURISDICTION_STATUSES: tuple[str, ...] = tuple(CONTRACT["jurisdiction"]["statuses"])
+# Every valid `country`: the ISO 3166-1 alpha-2 codes, then the regions ("EU").
+COUNTRY_CODES: tuple[str, ...] = (tuple(CONTRACT["jurisdiction"]["countries"])
+                                  + tuple(CONTRACT["jurisdiction"]["regions"]))
 
 
 def js_module() -> str:
@@ -52,6 +58,10 @@ def js_module() -> str:
         "export const ENTRY_FIELDS = CONTRACT.entry.fields;\n"
         "export const SOURCE_FIELDS = CONTRACT.entry.source_fields;\n"
         "export const STATUSES = CONTRACT.entry.statuses;\n"
+        "export const JURISDICTION_FIELDS = CONTRACT.jurisdiction.fields;\n"
+        "export const JURISDICTION_STATUSES = CONTRACT.jurisdiction.statuses;\n"
+        "// Every valid jurisdiction `country`: the ISO 3166-1 alpha-2 codes, then the regions (\"EU\").\n"
+        "export const COUNTRY_CODES = Object.freeze([...CONTRACT.jurisdiction.countries, ...CONTRACT.jurisdiction.regions]);\n"
         "// LIMITS.report_comment is the longest report comment (the server's REPORT_COMMENT_MAX default).\n"
         "export const LIMITS = CONTRACT.limits;\n"
     )
@@ -85,6 +95,15 @@ def openapi_document(spec: dict) -> dict:
     props["status"]["enum"] = statuses
     props["sources"]["maxItems"] = LIMITS["sources"]
     props["related"]["maxItems"] = LIMITS["related"]
+
+    item = schemas["Jurisdiction"]
+    item["required"] = list(JURISDICTION_REQUIRED)
+    item["properties"] = _in_field_order(item["properties"], JURISDICTION_FIELDS)
+    item["properties"]["country"]["enum"] = list(COUNTRY_CODES)
+    item["properties"]["status"]["enum"] = list(JURISDICTION_STATUSES)
+    item["properties"]["note"]["maxLength"] = LIMITS["jurisdiction_note"]
+    item["properties"]["sources"]["maxItems"] = LIMITS["sources"]
+    props["jurisdictions"]["maxItems"] = len(COUNTRY_CODES)
 
     entry = schemas["Entry"]
     entry["required"] = list(ENTRY_FIELDS)

@@ -13,7 +13,8 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from .contract import ENTRY_FIELDS, LIMITS, LIST_FIELDS, LIST_FORMAT, SOURCE_FIELDS, STATUSES
+from .contract import (COUNTRY_CODES, ENTRY_FIELDS, JURISDICTION_FIELDS, JURISDICTION_STATUSES, LIMITS,
+                       LIST_FIELDS, LIST_FORMAT, SOURCE_FIELDS, STATUSES)
 from .domains import DomainError, normalize_domain
 
 # Field order (of the canonical, published and exported form), status values
@@ -29,6 +30,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Unpaired surrogates: a JSON file can spell them ("\ud800") but they are not
 # text, and the database (UTF-8) cannot store them.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+_COUNTRIES = frozenset(COUNTRY_CODES)
 
 
 class EntryError(ValueError):
@@ -120,31 +124,38 @@ def _url(errors, field, value):
     return value
 
 
-def _is_bounded_list(errors, field, value, items, noun):
+def _is_bounded_list(errors, field, value, items, noun, limit_name=None):
     """Whether ``value`` is a list; notes an error when it is not, or when it is
-    longer than the contract's limit for ``field``."""
+    longer than the contract's limit for ``field`` (or ``limit_name``)."""
     if not isinstance(value, list):
         errors.append(f"{field}: must be a list of {items}")
         return False
-    if len(value) > (limit := LIMITS[field]):
+    if len(value) > (limit := LIMITS[limit_name or field]):
         errors.append(f"{field}: at most {limit} {noun}")
     return True
 
 
-def _sources(errors, value):
-    if not _is_bounded_list(errors, "sources", value, "{title, url}", "sources"):
+def _objects(errors, field, value, fields, what):
+    """``(where, item)`` for each object in the list ``value``; errors name the
+    items that are not objects and every key not in ``fields``."""
+    for i, item in enumerate(value):
+        where = f"{field}[{i}]"
+        if not isinstance(item, dict):
+            errors.append(f"{where}: must be an object with {what}")
+            continue
+        for key in sorted(set(item) - set(fields)):
+            errors.append(f"{where}.{key}: unknown field")
+        yield where, item
+
+
+def _sources(errors, value, field="sources"):
+    if not _is_bounded_list(errors, field, value, "{title, url}", "sources", "sources"):
         return None
     if not value:
-        errors.append("sources: at least one source is required")
+        errors.append(f"{field}: at least one source is required")
         return None
     sources = []
-    for i, source in enumerate(value):
-        where = f"sources[{i}]"
-        if not isinstance(source, dict):
-            errors.append(f"{where}: must be an object with title and url")
-            continue
-        for key in sorted(set(source) - set(SOURCE_FIELDS)):
-            errors.append(f"{where}.{key}: unknown field")
+    for where, source in _objects(errors, field, value, SOURCE_FIELDS, "title and url"):
         title = _text(errors, f"{where}.title", source.get("title"), LIMITS["source_title"], required=True)
         url = _url(errors, f"{where}.url", source.get("url"))
         sources.append({"title": title, "url": url})
@@ -172,22 +183,59 @@ def _related(errors, value, own_domain):
     return related
 
 
-def _reviewed(errors, value, today):
+def _date(errors, field, value, today):
+    """A past date written YYYY-MM-DD (``reviewed``, a jurisdiction's ``since``)."""
     if isinstance(value, date) and not isinstance(value, datetime):
         value = value.isoformat()  # YAML reads an unquoted date as a date
     if not isinstance(value, str) or not _DATE.match(value):
-        errors.append("reviewed: must be a date written YYYY-MM-DD")
+        errors.append(f"{field}: must be a date written YYYY-MM-DD")
         return None
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        errors.append(f"reviewed: {value} is not a real date")
+        errors.append(f"{field}: {value} is not a real date")
         return None
     # One day of grace: a maintainer east of UTC may already be "tomorrow".
     if day > today + timedelta(days=1):
-        errors.append(f"reviewed: {value} is in the future")
+        errors.append(f"{field}: {value} is in the future")
         return None
     return value
+
+
+def _country(errors, where, value, seen):
+    if not isinstance(value, str) or value not in _COUNTRIES:
+        hint = f" (write {value.upper()})" if isinstance(value, str) and value.upper() in _COUNTRIES else ""
+        errors.append(f"{where}.country: must be an ISO 3166-1 alpha-2 code in upper case, such as RU, US or DK,"
+                      f" or EU{hint}")
+    elif value in seen:
+        errors.append(f"{where}.country: {value} is listed twice (also at {seen[value]})")
+    else:
+        seen[value] = where
+    return value
+
+
+def _jurisdictions(errors, value, today):
+    """The items of ``jurisdictions`` (design.md, "A jurisdiction item"), in the contract's field order."""
+    if value is None:
+        return []
+    if not isinstance(value, list):  # at most one item per country: no limit of its own
+        errors.append("jurisdictions: must be a list of {country, status, note, sources, since}")
+        return None
+    items, seen = [], {}
+    for where, raw in _objects(errors, "jurisdictions", value, JURISDICTION_FIELDS,
+                               "country, status, note and sources"):
+        item = {"country": _country(errors, where, raw.get("country"), seen)}
+        status = raw.get("status")
+        if not isinstance(status, str) or status not in JURISDICTION_STATUSES:
+            errors.append(f"{where}.status: must be one of {', '.join(JURISDICTION_STATUSES)}")
+        item["status"] = status
+        item["note"] = _text(errors, f"{where}.note", raw.get("note"), LIMITS["jurisdiction_note"], required=True)
+        sources = raw.get("sources")
+        item["sources"] = _sources(errors, [] if sources is None else sources, f"{where}.sources")
+        if raw.get("since") is not None:
+            item["since"] = _date(errors, f"{where}.since", raw["since"], today)
+        items.append(item)
+    return items
 
 
 def validate_entry(data, *, domain: str | None = None, today: date | None = None) -> dict:
@@ -241,7 +289,8 @@ def validate_entry(data, *, domain: str | None = None, today: date | None = None
     if "reviewed" not in data:
         errors.append("reviewed: is required (the date a maintainer last checked the sources)")
     else:
-        entry["reviewed"] = _reviewed(errors, data["reviewed"], today)
+        entry["reviewed"] = _date(errors, "reviewed", data["reviewed"], today)
+    entry["jurisdictions"] = _jurisdictions(errors, data.get("jurisdictions"), today)
     for field in ("created", "updated"):
         if field in data:
             if is_timestamp(data[field]):

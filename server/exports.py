@@ -19,7 +19,7 @@ FORMATS = ("json", "csv", "hosts", "ubo")
 
 CSV_COLUMNS = (
     "domain", "name", "status", "summary", "details", "sources", "related",
-    "include_subdomains", "reviewed", "created", "updated",
+    "include_subdomains", "reviewed", "jurisdictions", "created", "updated",
 )
 
 UBO_TITLE = "Caveat disputed stores"
@@ -48,13 +48,53 @@ def _csv_uncell(text: str) -> str:
     return text[1:] if text.startswith("'") else text
 
 
+# One jurisdiction item in a CSV cell: a header line, then one line per source.
+#   RU: lawful (2007-08-15): A Moscow court acquitted the operator.
+#     - Reuters: Russian court acquits ex-head https://www.reuters.com/...
+# Notes and titles are one line each and a URL holds no space, so each part is
+# found without escaping: the note is the rest of its line, the URL a source
+# line's last word.
+_ITEM_LINE = re.compile(r"^(?P<country>[A-Z]{2}): (?P<status>[a-z]+)(?: \((?P<since>\d{4}-\d{2}-\d{2})\))?: (?P<note>.*)$")
+_SOURCE_PREFIX = "  - "
+
+
+def jurisdictions_text(items: list[dict]) -> str:
+    """The ``jurisdictions`` CSV cell: each item as a line, its sources indented below it."""
+    lines = []
+    for item in items:
+        since = f" ({item['since']})" if item.get("since") else ""
+        lines.append(f"{item['country']}: {item['status']}{since}: {item['note']}")
+        lines += [f"{_SOURCE_PREFIX}{source['title']} {source['url']}" for source in item["sources"]]
+    return "\n".join(lines)
+
+
+def parse_jurisdictions_text(text: str) -> list[dict]:
+    """The items of a ``jurisdictions`` cell (the reverse of ``jurisdictions_text``)."""
+    items: list[dict] = []
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n") if text else [], start=1):
+        if line.startswith(_SOURCE_PREFIX) and items:
+            title, _, url = line[len(_SOURCE_PREFIX):].rpartition(" ")
+            items[-1]["sources"].append({"title": title, "url": url})
+        elif match := _ITEM_LINE.match(line):
+            item = {"country": match["country"], "status": match["status"], "note": match["note"], "sources": []}
+            if match["since"]:
+                item["since"] = match["since"]
+            items.append(item)
+        else:
+            raise ValueError(f"jurisdictions line {number}: expected 'CC: status (YYYY-MM-DD): note'"
+                             f" or '{_SOURCE_PREFIX}title URL', got {line!r}")
+    return items
+
+
 def to_csv(doc: dict) -> str:
     """One row per entry under a header row.
 
     ``sources`` is a JSON array of ``{"title", "url"}`` (titles may contain any
     punctuation, so no ad-hoc separator is safe); ``related`` is the domains
     separated by single spaces (a domain never contains one);
-    ``include_subdomains`` is ``true`` or ``false``; an absent field is empty.
+    ``include_subdomains`` is ``true`` or ``false``; ``jurisdictions`` is
+    ``jurisdictions_text`` (one line per item, its sources indented below);
+    an absent field is empty.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180 line endings
@@ -70,6 +110,7 @@ def to_csv(doc: dict) -> str:
             " ".join(entry.get("related") or []),
             "true" if entry.get("include_subdomains", True) else "false",
             entry.get("reviewed", ""),
+            _csv_cell(jurisdictions_text(entry.get("jurisdictions") or [])),
             entry.get("created", ""),
             entry.get("updated", ""),
         ])
@@ -93,6 +134,7 @@ def parse_csv(text: str) -> list[dict]:
             "related": row["related"].split() if row["related"] else [],
             "include_subdomains": {"true": True, "false": False}[row["include_subdomains"]],
             "reviewed": row["reviewed"],
+            "jurisdictions": parse_jurisdictions_text(_csv_uncell(row["jurisdictions"])),
         }
         for field in ("created", "updated"):
             if row[field]:

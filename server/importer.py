@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .contract import CONTRACT
 from .entries import ENTRY_FIELDS
 from .timestamps import SERVER_FIELDS, without_timestamps
 # The reader lives in listfile.py; these names stay importable from here.
@@ -25,7 +26,8 @@ from .listfile import (  # noqa: F401
 
 # What an import compares: everything but the server-set times.
 CANONICAL_FIELDS = tuple(f for f in ENTRY_FIELDS if f not in SERVER_FIELDS)
-_DEFAULTS = {"details": "", "related": [], "include_subdomains": True}
+# An entry stored before a field existed (jurisdictions) compares as its default.
+_DEFAULTS = CONTRACT["entry"]["defaults"]
 
 # Unreadable and invalid files raise the same error now.
 ImportFileError = ListFileError

@@ -21,6 +21,7 @@ from typing import Iterable
 from .domains import normalize_domain
 from .entries import validate_entry
 from .importer import Plan, diff
+from .jurisdiction_edits import ItemEdits
 from .matching import WarningIndex
 from .storage import AlreadyStored, Applied
 from .timestamps import without_timestamps
@@ -104,13 +105,16 @@ def put(storage, data, *, actor: str, domain: str | None = None) -> Change:
     return _change(storage.apply([entry], [], actor), entry["domain"])
 
 
-def edit(storage, domain: str, changes: dict, *, actor: str) -> Change:
-    """Replace some fields of a listed entry, keeping the others.
+def edit(storage, domain: str, changes: dict, *, actor: str, items: ItemEdits | None = None) -> Change:
+    """Replace some fields of a listed entry, keeping the others; ``items``
+    adds, replaces or removes jurisdiction items by country (the others kept).
 
     Raises NotListed, or EntryError when the merged entry is invalid (the
     domain cannot change). Nothing is written when no field differs.
     """
     current = get(storage, domain)
+    if items:
+        changes = {**changes, "jurisdictions": items.apply_to(current.get("jurisdictions"))}
     entry = canonical_entry({**without_timestamps(current), **changes}, domain=current["domain"])
     fields = [key for key in entry if entry[key] != current.get(key)]
     if not fields:

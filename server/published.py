@@ -25,15 +25,18 @@ class PublishedList:
     etag: str            # strong validator of ``body`` (without quotes)
     gzip_etag: str       # strong validator of ``gzip_body``: a different representation
     index: WarningIndex
+    generated: str = ""            # when this version was made (deltas carry it: server/publish.py)
+    signature: dict | None = None  # server/signing.py's object for ``body``, when built with a signer
 
     @classmethod
-    def build(cls, version: int, generated: str, entries: list[dict]) -> "PublishedList":
+    def build(cls, version: int, generated: str, entries: list[dict], signer=None) -> "PublishedList":
         document = {"format": LIST_FORMAT, "version": version, "generated": generated, "entries": entries}
         body = canonical_bytes(document)  # the bytes the extension can rebuild (docs/design.md)
         digest = hashlib.sha256(body).hexdigest()[:20]
         etag = f"v{version}-{digest}"
         return cls(version, body, gzip.compress(body, compresslevel=9, mtime=0),
-                   etag, etag + "-gz", WarningIndex(entries))
+                   etag, etag + "-gz", WarningIndex(entries), generated,
+                   signer.sign(version, body) if signer is not None else None)
 
 
 class PublishedCache:

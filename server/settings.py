@@ -32,6 +32,8 @@ DEFAULTS: dict[str, object] = {
     "REPORTS_RATE_WINDOW": 3600,
     # How many list versions of change log are kept for /changes?since=.
     "CHANGES_RETAIN": 1000,
+    # The Ed25519 key that signs the list; empty means "signing-key.pem" in the instance folder, if present.
+    "SIGNING_KEY_FILE": "",
     # Cache-Control max-age (seconds) of the list, changes and lookups.
     "LIST_MAX_AGE": 300,
     "LOOKUP_MAX_AGE": 60,

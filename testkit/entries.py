@@ -29,6 +29,7 @@ def entry(domain: str, name: str | None = None, status: str = "disputed", **extr
         "related": [],
         "include_subdomains": True,
         "reviewed": "2026-10-01",
+        "jurisdictions": [],
     }
     base.update(extra)
     # A copy: nothing is shared with the caller's arguments.

@@ -55,7 +55,7 @@ def test_lookup(client, listed, query, host, match):
 def test_lookup_returns_the_full_entry(client, listed):
     warning = client.get("/api/v1/lookup?domain=allofmp3.example").get_json()["warning"]
     assert list(warning) == ["domain", "name", "status", "summary", "details", "sources", "related",
-                             "include_subdomains", "reviewed", "created", "updated"]
+                             "include_subdomains", "reviewed", "jurisdictions", "created", "updated"]
 
 
 @pytest.mark.parametrize("query", ["", "   ", "127.0.0.1", "http://[::1]/", "a_b.example", "localhost", "x" * 300,
@@ -175,7 +175,7 @@ def test_changes(client, listed, make_entry):
     response = client.get("/api/v1/changes?since=1")
     assert response.status_code == 200
     delta = response.get_json()
-    assert delta == {"format": 1, "from": 1, "version": 3,
+    assert delta == {"format": 1, "from": 1, "version": 3, "generated": listed.snapshot()[1],
                      "upserted": [listed.get_entry("new.example")], "removed": ["exact.example"]}
     assert client.get("/api/v1/changes?since=3").get_json()["upserted"] == []
     full = client.get("/api/v1/changes?since=0").get_json()

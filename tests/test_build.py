@@ -190,7 +190,7 @@ def test_config_holds_the_server_origin(ext, list_file, tmp_path):
     assert run(ext, out, "--list", str(list_file), "--server-url", "https://Lists.Example.org:8443/") == 0
     for browser in ("chrome", "firefox"):
         config = json.loads((out / browser / "data" / "config.json").read_text())
-        assert config == {"serverUrl": "https://lists.example.org:8443"}
+        assert config == {"serverUrl": "https://lists.example.org:8443", "publicKeys": []}
 
 
 def test_config_keeps_a_path_prefix(ext, list_file, tmp_path):
@@ -198,13 +198,13 @@ def test_config_keeps_a_path_prefix(ext, list_file, tmp_path):
     out = tmp_path / "out"
     assert run(ext, out, "--list", str(list_file), "--server-url", "https://CDN.example.org/caveat/") == 0
     config = json.loads((out / "firefox" / "data" / "config.json").read_text())
-    assert config == {"serverUrl": "https://cdn.example.org/caveat"}
+    assert config == {"serverUrl": "https://cdn.example.org/caveat", "publicKeys": []}
 
 
 def test_default_server_url_is_the_make_run_server(ext, list_file, tmp_path):
     assert run(ext, tmp_path / "out", "--list", str(list_file)) == 0
     config = json.loads((tmp_path / "out" / "chrome" / "data" / "config.json").read_text())
-    assert config == {"serverUrl": "http://127.0.0.1:8000"}
+    assert config == {"serverUrl": "http://127.0.0.1:8000", "publicKeys": []}
 
 
 def test_one_browser_builds_only_that_package(ext, list_file, tmp_path):

@@ -61,7 +61,7 @@ def test_chromium_loads_the_chrome_folder(built, playwright, tmp_path):
         seen = worker.evaluate(f"async () => {{ const api = chrome, get = fetch; {READ_PACKAGE} }}")
     finally:
         context.close()
-    assert seen == {"version": VERSION, "config": {"serverUrl": SERVER_URL}, "listVersion": 42}
+    assert seen == {"version": VERSION, "config": {"serverUrl": SERVER_URL, "publicKeys": []}, "listVersion": 42}
 
 
 def test_firefox_installs_the_xpi(built, tmp_path):
@@ -73,7 +73,7 @@ def test_firefox_installs_the_xpi(built, tmp_path):
         # Marionette's sandbox sees the page's API as `browser` and its fetch as `page.fetch`.
         seen = firefox.extension_page_script(f"const api = browser, get = page.fetch; {READ_PACKAGE}")
         ready = firefox.background_script("return background.caveatReady;")
-    assert seen == {"version": VERSION, "config": {"serverUrl": SERVER_URL}, "listVersion": 42}
+    assert seen == {"version": VERSION, "config": {"serverUrl": SERVER_URL, "publicKeys": []}, "listVersion": 42}
     assert ready is True
 
 
@@ -110,4 +110,4 @@ def test_firefox_installs_the_real_xpi(built_real, tmp_path):
         seen = firefox.extension_page_script(
             "const r = await page.fetch(browser.runtime.getURL('data/config.json'));"
             "return {version: browser.runtime.getManifest().version, config: JSON.parse(await r.text())};")
-    assert seen == {"version": VERSION, "config": {"serverUrl": DEFAULT_SERVER_URL}}
+    assert seen == {"version": VERSION, "config": {"serverUrl": DEFAULT_SERVER_URL, "publicKeys": []}}

@@ -65,12 +65,18 @@ def test_report_comment_setting_defaults_to_the_contract():
 
 
 def _field_rows():
+    """The entry table's rows, then the jurisdiction item table's (first row of each name wins), and the text."""
     text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
-    return {m.group(1): m.group(2) for m in re.finditer(r"^\| `([a-z_]+)`(?:, `[a-z_]+`)? \| (.*) \|$", text, re.M)}, text
+    rows: dict[str, str] = {}
+    for m in re.finditer(r"^\| `([a-z_]+)`(?:, `[a-z_]+`)? \| (.*) \|$", text, re.M):
+        rows.setdefault(m.group(1), m.group(2))
+    entry_table, item_table = text.split("| item field | rule |", 1)
+    item_rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([a-z_]+)` \| (.*) \|$", item_table, re.M)}
+    return rows, text, item_rows
 
 
 def test_api_md_states_the_contract():
-    rows, text = _field_rows()
+    rows, text, _ = _field_rows()
     assert list(rows)[:len(contract.ENTRY_FIELDS) - 1] == list(contract.ENTRY_FIELDS[:-1])  # created, updated share a row
     assert f"at most {LIMITS['domain']} characters, labels at most {LIMITS['domain_label']}" in rows["domain"]
     assert f"1-{LIMITS['name']} characters" in rows["name"]
@@ -82,6 +88,25 @@ def test_api_md_states_the_contract():
     assert f"at most {LIMITS['related']};" in rows["related"]
     assert rows["status"] == ", ".join(f"`{s}`" for s in STATUSES[:-1]) + f" or `{STATUSES[-1]}`"
     assert f"`comment`: optional, at most {LIMITS['report_comment']} characters." in text
+
+
+def test_api_md_states_the_jurisdiction_item():
+    _, _, items = _field_rows()
+    assert list(items) == list(contract.JURISDICTION_FIELDS)
+    assert f"1-{LIMITS['jurisdiction_note']} characters" in items["note"]
+    assert items["sources"].startswith(f"1-{LIMITS['sources']} ")
+    statuses = contract.JURISDICTION_STATUSES
+    assert all(f"`{s}`" in items["status"] for s in statuses)
+    assert "optional" in items["since"] and "`EU`" in items["country"]
+
+
+def test_country_codes_are_the_officially_assigned_ones():
+    countries = contract.CONTRACT["jurisdiction"]["countries"]
+    assert len(countries) == 249 and countries == sorted(set(countries))
+    assert all(re.fullmatch(r"[A-Z]{2}", code) for code in countries)
+    assert {"RU", "US", "DK", "DE", "GB", "SS", "XK"} & set(countries) == {"RU", "US", "DK", "DE", "GB", "SS"}
+    assert "UK" not in countries and "EU" not in countries  # EU is a region, UK is not assigned
+    assert contract.COUNTRY_CODES[-1:] == ("EU",)
 
 
 @pytest.mark.parametrize("field", contract.REQUIRED_FIELDS)

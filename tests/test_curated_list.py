@@ -1,7 +1,5 @@
 """The curated list (server/data/warnings.yaml) held to the editorial policy
-(docs/maintainers.md), and the draft jurisdictions
-(server/data/jurisdictions-draft.yaml) held to design.md's "A jurisdiction
-item" while the draft exists.
+(docs/maintainers.md), its entries' jurisdiction items included.
 
 Schema validity is tested in test_entries.py; this module checks what the
 schema cannot: that every listed store is sourced, reviewed and linked
@@ -20,13 +18,14 @@ import yaml
 from server.curated import CURATED_PATH, load_curated
 from server.domains import DomainError, normalize_domain
 
-DRAFT_PATH = CURATED_PATH.with_name("jurisdictions-draft.yaml")
+from server.contract import JURISDICTION_FIELDS as JURISDICTION_FIELDS_CONTRACT
+from server.contract import JURISDICTION_STATUSES as JURISDICTION_STATUSES_CONTRACT
+from server.contract import LIMITS
 
 # design.md, "A jurisdiction item".
 JURISDICTION_STATUSES = {"unlawful", "disputed", "lawful"}
 JURISDICTION_FIELDS = {"country", "status", "note", "sources", "since"}
-MAX_NOTE = 280
-COUNTRY = re.compile(r"^(?:[A-Z]{2})$")
+MAX_NOTE = LIMITS["jurisdiction_note"]
 # A source title says who published it and when (maintainers.md): "Publisher: headline (2007)".
 SOURCE_TITLE = re.compile(r"^[^:]+: .*\b(?:19|20)\d\d\b")
 MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&[a-zA-Z]+;|&#")
@@ -121,55 +120,62 @@ def test_the_status_is_backed_by_the_text(entry):
         assert "closed" in text or "offline" in text, "a defunct entry must say the store closed"
 
 
-# --- the draft jurisdictions -------------------------------------------------
+# --- the jurisdictions ------------------------------------------------------
 
-def draft() -> dict:
-    if not DRAFT_PATH.exists():
-        pytest.skip("no draft jurisdictions file (moved into the entries)")
-    data = yaml.safe_load(DRAFT_PATH.read_text(encoding="utf-8"))
-    assert isinstance(data, dict) and data, "the draft must map listed domains to item lists"
-    return data
+def raw_items():
+    """Every jurisdiction item as written in the file, with its entry's domain."""
+    return [pytest.param(entry["domain"], i, item, id=f"{entry['domain']}-{item.get('country', i)}")
+            for entry in raw_entries() for i, item in enumerate(entry.get("jurisdictions") or [])]
 
 
-def draft_items():
-    if not DRAFT_PATH.exists():
-        return []
-    data = yaml.safe_load(DRAFT_PATH.read_text(encoding="utf-8")) or {}
-    return [pytest.param(domain, i, item, id=f"{domain}-{i}")
-            for domain, items in data.items() for i, item in enumerate(items or [])]
+def items_of(domain: str) -> dict[str, dict]:
+    entry = next(e for e in ENTRIES if e["domain"] == domain)
+    return {item["country"]: item for item in entry["jurisdictions"]}
 
 
-def test_the_draft_names_only_listed_domains():
-    unknown = sorted(set(draft()) - LISTED)
-    assert unknown == [], f"jurisdictions for domains not in warnings.yaml: {unknown}"
+def test_the_draft_file_is_gone_and_entries_carry_the_items():
+    assert not CURATED_PATH.with_name("jurisdictions-draft.yaml").exists()
+    assert len(raw_items()) >= 8
 
 
-def test_each_draft_entry_is_a_list_with_one_item_per_country():
-    for domain, items in draft().items():
-        assert isinstance(items, list) and items, f"{domain}: must be a non-empty list of items"
-        countries = [item.get("country") for item in items]
-        assert len(countries) == len(set(countries)), f"{domain}: a country appears twice"
+def test_the_founding_case_has_its_rulings():
+    # The Moscow acquittal, the Danish blocking order, the US labels' lawsuit.
+    items = items_of("allofmp3.com")
+    assert (items["RU"]["status"], items["RU"]["since"]) == ("lawful", "2007-08-15")
+    assert (items["DK"]["status"], items["DK"]["since"]) == ("unlawful", "2006-10-25")
+    assert items["US"]["status"] == "disputed" and "sued" in items["US"]["note"]
+    assert items_of("allofmp3.ru")["RU"]["status"] == "lawful"
 
 
-@pytest.mark.parametrize("domain, index, item", draft_items())
-def test_each_draft_item_follows_the_design(domain, index, item):
-    where = f"{domain}[{index}]"
-    assert isinstance(item, dict), f"{where}: must be a mapping"
+@pytest.mark.parametrize("domain, index, item", raw_items())
+def test_each_item_is_sourced_and_neutral_as_written(domain, index, item):
+    # Validity (codes, statuses, lengths, dates) is the validator's: load_curated ran it.
+    # What it cannot see: sources that say who published them and when, a note
+    # that is one plain sentence, and a date that the note itself states.
+    where = f"{domain}.jurisdictions[{index}]"
     assert set(item) <= JURISDICTION_FIELDS, f"{where}: unknown fields {sorted(set(item) - JURISDICTION_FIELDS)}"
-    country = item.get("country")
-    assert isinstance(country, str) and (country == "EU" or COUNTRY.match(country)), \
-        f"{where}: country {country!r} must be ISO 3166-1 alpha-2 in capitals, or EU"
-    assert item.get("status") in JURISDICTION_STATUSES, f"{where}: status {item.get('status')!r}"
-    note = item.get("note")
-    assert isinstance(note, str) and note.strip(), f"{where}: a note is required"
-    assert len(note) <= MAX_NOTE, f"{where}: note is {len(note)} code points; the limit is {MAX_NOTE}"
-    assert "\n" not in note and not MARKUP.search(note), f"{where}: note must be one line of plain text"
     assert source_problems(item.get("sources"), f"{where}.sources") == []
+    note = item["note"]
+    assert len(note) <= MAX_NOTE and "\n" not in note and not MARKUP.search(note), where
+    assert note.endswith("."), f"{where}: the note is one sentence ending in a full stop"
     if "since" in item:
-        since = item["since"]
-        # YAML reads an unquoted 2007-08-15 as a date; a quoted one must still be a real date.
-        day = since if isinstance(since, date) else date.fromisoformat(str(since))
-        assert day <= datetime.now(timezone.utc).date(), f"{where}: since is in the future"
+        since = item["since"] if isinstance(item["since"], date) else date.fromisoformat(str(item["since"]))
+        assert str(since.year) in note, f"{where}: the note must say when ({since.year})"
+    if item["status"] in ("unlawful", "lawful"):
+        # A ruling is a claim: the note names who decided (a court or an authority).
+        assert re.search(r"court|authorit|ministry|regulator", note, re.I), f"{where}: who decided?"
+
+
+@by_domain(ENTRIES)
+def test_an_unlawful_entry_rests_on_a_ruling(entry):
+    if entry["status"] == "unlawful":
+        assert any(item["status"] == "unlawful" for item in entry["jurisdictions"]), \
+            f"{entry['domain']}: an unlawful entry needs an item for the ruling"
+
+
+def test_item_statuses_are_the_contracts():
+    assert JURISDICTION_STATUSES == set(JURISDICTION_STATUSES_CONTRACT)
+    assert JURISDICTION_FIELDS == set(JURISDICTION_FIELDS_CONTRACT)
 
 
 def test_source_problems_catches_what_the_policy_forbids():

@@ -52,9 +52,10 @@ def test_valid_entry_is_canonicalized():
         "related": ["mp3sparks.com", "allofmp3.ru"],
         "include_subdomains": True,
         "reviewed": "2026-11-28",
+        "jurisdictions": [],
     }
     assert list(result) == ["domain", "name", "status", "summary", "details", "sources",
-                            "related", "include_subdomains", "reviewed"]
+                            "related", "include_subdomains", "reviewed", "jurisdictions"]
 
 
 def test_optional_fields_get_defaults():

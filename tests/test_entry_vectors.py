@@ -54,5 +54,18 @@ def test_every_field_and_limit_has_cases():
     assert f"url of {limits['source_url'] + 1} code points" in names
     assert f"{limits['sources']} sources" in names and f"{limits['sources'] + 1} sources" in names
     assert f"{limits['related']} related" in names and f"{limits['related'] + 1} related" in names
+    assert f"note of {limits['jurisdiction_note']} emoji" in names
+    assert f"note of {limits['jurisdiction_note'] + 1} emoji" in names
+    assert f"jurisdiction {limits['sources'] + 1} sources" in names
     assert f"domain of {limits['domain']} characters" in names
     assert f"label of {limits['domain_label'] + 1} characters" in names
+
+
+def test_jurisdiction_cases_cover_the_contract():
+    names = [case["name"] for case in CASES]
+    item_fields = {case["field"].split(".")[1].split("[")[0] for case in CASES
+                   if not case["valid"] and case["field"].startswith("jurisdictions[") and "." in case["field"]}
+    assert set(CONTRACT["jurisdiction"]["fields"]) <= item_fields
+    for needed in ("unknown country code", "lowercase country code", "duplicate country", "note missing",
+                   "bad source", "jurisdiction EU", "since not a date", "since in the future", "unknown item field"):
+        assert any(needed in name for name in names), needed

@@ -48,6 +48,15 @@ def document():
                 "related": ["store-two.example", "mirror.store-one.example"],
                 "include_subdomains": True,
                 "reviewed": "2026-11-01",
+                "jurisdictions": [
+                    {"country": "RU", "status": "lawful",
+                     "note": "A court acquitted the operator; RU: unlawful (2001-01-01): is not a new item.",
+                     "sources": [{"title": "Ruling: https://not.the-url.example and more", "url": "https://court.example/ru"},
+                                 {"title": "- a dashed title", "url": "https://news.example/ru?a=1&b=2"}],
+                     "since": "2007-08-15"},
+                    {"country": "EU", "status": "disputed", "note": "=SUM(A1) contested (no ruling).",
+                     "sources": [{"title": "Report", "url": "http://news.example/eu"}]},
+                ],
                 "created": "2026-11-01T09:00:00Z",
                 "updated": "2026-11-02T09:00:00Z",
             },
@@ -113,6 +122,32 @@ def test_csv_round_trip_is_lossless():
     assert exports.parse_csv(exports.to_csv(doc)) == expected
     # and what comes back is a valid list again
     assert validate_list_document({"format": 1, "version": 7, "entries": exports.parse_csv(exports.to_csv(doc))})["entries"] == doc["entries"]
+
+
+def test_csv_jurisdictions_cell_is_readable_lines():
+    rows = {row["domain"]: row for row in csv.DictReader(io.StringIO(exports.to_csv(document()), newline=""))}
+    assert rows["store-one.example"]["jurisdictions"].split("\n") == [
+        "RU: lawful (2007-08-15): A court acquitted the operator; RU: unlawful (2001-01-01): is not a new item.",
+        "  - Ruling: https://not.the-url.example and more https://court.example/ru",
+        "  - - a dashed title https://news.example/ru?a=1&b=2",
+        "EU: disputed: =SUM(A1) contested (no ruling).",
+        "  - Report http://news.example/eu",
+    ]
+    assert rows["shop.store-two.example"]["jurisdictions"] == ""
+
+
+def test_csv_round_trip_keeps_jurisdictions():
+    doc = document()
+    back = exports.parse_csv(exports.to_csv(doc))
+    assert [e["jurisdictions"] for e in back] == [e["jurisdictions"] for e in doc["entries"]]
+    assert back[1]["jurisdictions"][0]["sources"][1]["title"] == "- a dashed title"
+
+
+@pytest.mark.parametrize("cell", ["ru: lawful: x", "RU lawful: x", "  - orphan source https://x.example",
+                                  "RU: lawful (2007): x"])
+def test_parse_csv_refuses_a_malformed_jurisdictions_cell(cell):
+    with pytest.raises(ValueError, match="jurisdictions line 1"):
+        exports.parse_jurisdictions_text(cell)
 
 
 def test_parse_csv_refuses_a_foreign_header():
@@ -198,3 +233,12 @@ def test_empty_list_exports_cleanly():
     assert exports.parse_csv(exports.to_csv(doc)) == []
     assert exports.parse_hosts(exports.to_hosts(doc)) == []
     assert exports.parse_ubo(exports.to_ubo(doc, NOW, homepage=HOMEPAGE))[1] == []
+
+
+def test_the_curated_list_round_trips_through_csv_with_its_jurisdictions():
+    from server.curated import load_curated
+
+    doc = validate_list_document({**load_curated(), "version": 1})
+    assert sum(len(e["jurisdictions"]) for e in doc["entries"]) >= 8
+    back = validate_list_document({"format": 1, "version": 1, "entries": exports.parse_csv(exports.to_csv(doc))})
+    assert back["entries"] == doc["entries"]

@@ -27,17 +27,23 @@ export async function readBundled(path) {
   return res.json();
 }
 
-let defaultServerUrl = null;
+/** data/config.json: {serverUrl, publicKeys} (buildext/plan.py writes it; a local file, cheap to read). */
+function readBuildConfig() {
+  return readBundled("data/config.json");
+}
 
 /** The server chosen in options, else the one the extension was built for. */
 export async function serverUrl() {
   const { serverUrl: chosen } = await read("serverUrl");
   if (chosen) return chosen;
-  if (defaultServerUrl === null) {
-    const config = await readBundled("data/config.json");
-    defaultServerUrl = String(config.serverUrl ?? "").replace(/\/+$/, "");
-  }
-  return defaultServerUrl;
+  const config = await readBuildConfig();
+  return String(config.serverUrl ?? "").replace(/\/+$/, "");
+}
+
+/** The list signing keys the build trusts (--public-key); [] in a development build. */
+export async function trustedKeys() {
+  const config = await readBuildConfig();
+  return Array.isArray(config.publicKeys) ? config.publicKeys : [];
 }
 
 export async function trustedSites() {

@@ -41,7 +41,7 @@
 
   const ERROR_CODES = new Set([
     "network", "timeout", "too_large", "not_json", "invalid_list", "no_server",
-    "http", "invalid_url", "empty", "storage_full",
+    "http", "invalid_url", "empty", "storage_full", "signature_invalid",
   ]);
 
   /**

@@ -3,7 +3,7 @@
 // whitespace, non-ASCII unescaped, keys in the contract's field order (keys
 // it does not name follow, sorted by code point), entries sorted by domain.
 // tests/vectors/canonical.json is run by both sides. Pure: node imports it.
-import { ENTRY_FIELDS, LIST_FIELDS, SOURCE_FIELDS } from "./contract.js";
+import { ENTRY_FIELDS, JURISDICTION_FIELDS, LIST_FIELDS, SOURCE_FIELDS } from "./contract.js";
 
 export class CanonicalError extends Error {
   constructor(message) {
@@ -51,8 +51,13 @@ function serialize(value, fields = [], inner = () => serialize) {
 const serializeSource = (source) => serialize(source, SOURCE_FIELDS);
 const serializeSources = (sources) =>
   (Array.isArray(sources) ? `[${sources.map(serializeSource).join(",")}]` : serialize(sources));
+const serializeItem = (item) =>
+  serialize(item, JURISDICTION_FIELDS, (key) => (key === "sources" ? serializeSources : serialize));
+const serializeJurisdictions = (items) =>
+  (Array.isArray(items) ? `[${items.map(serializeItem).join(",")}]` : serialize(items));
+const ENTRY_MEMBERS = { sources: serializeSources, jurisdictions: serializeJurisdictions };
 const serializeEntry = (entry) =>
-  serialize(entry, ENTRY_FIELDS, (key) => (key === "sources" ? serializeSources : serialize));
+  serialize(entry, ENTRY_FIELDS, (key) => (Object.hasOwn(ENTRY_MEMBERS, key) ? ENTRY_MEMBERS[key] : serialize));
 
 const domainOf = (entry) => (isObject(entry) && typeof entry.domain === "string" ? entry.domain : "");
 

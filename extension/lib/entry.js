@@ -8,7 +8,7 @@
 // the end-to-end tests show a hostile list's markup as text. The server also
 // accepts input it then normalizes (upper case, a trailing dot, spaces around
 // text); a list it publishes is canonical, so domains here must be too.
-import { LIMITS, STATUSES } from "./contract.js";
+import { COUNTRY_CODES, JURISDICTION_STATUSES, LIMITS, STATUSES } from "./contract.js";
 
 // Python's str.isspace() and its re `\s` (JavaScript's \s differs: it has
 // U+FEFF but not U+001C-U+001F or U+0085).
@@ -143,12 +143,12 @@ function urlErrors(value) {
   return [];
 }
 
-function sourcesErrors(value, bad) {
-  if (!Array.isArray(value)) return bad("sources", "must be a list of {title, url}");
-  if (value.length === 0) return bad("sources", "at least one source is required");
-  if (value.length > LIMITS.sources) bad("sources", `at most ${LIMITS.sources} sources`);
+function sourcesErrors(value, bad, field = "sources") {
+  if (!Array.isArray(value)) return bad(field, "must be a list of {title, url}");
+  if (value.length === 0) return bad(field, "at least one source is required");
+  if (value.length > LIMITS.sources) bad(field, `at most ${LIMITS.sources} sources`);
   value.forEach((source, i) => {
-    const where = `sources[${i}]`;
+    const where = `${field}[${i}]`;
     if (!isObject(source)) return bad(where, "must be an object with title and url");
     for (const e of textErrors(source.title, LIMITS.source_title, { required: true })) bad(`${where}.title`, e);
     for (const e of urlErrors(source.url)) bad(`${where}.url`, e);
@@ -168,13 +168,45 @@ function relatedErrors(value, ownDomain, bad) {
   });
 }
 
-function reviewedErrors(value, today, bad) {
-  if (typeof value !== "string" || !DATE.test(value)) return bad("reviewed", "must be a date written YYYY-MM-DD");
-  if (!isRealDate(value)) return bad("reviewed", `${value} is not a real date`);
+/** A past date written YYYY-MM-DD (`reviewed`, a jurisdiction's `since`). */
+function dateErrors(field, value, today, bad) {
+  if (typeof value !== "string" || !DATE.test(value)) return bad(field, "must be a date written YYYY-MM-DD");
+  if (!isRealDate(value)) return bad(field, `${value} is not a real date`);
   // One day of grace, as on the server. Without `today` (a list received from
   // the server) the check is skipped: the server made it when the entry was
   // written, and this browser's clock may be wrong.
-  if (today && value > addDays(today, 1)) bad("reviewed", `${value} is in the future`);
+  if (today && value > addDays(today, 1)) bad(field, `${value} is in the future`);
+}
+
+const COUNTRIES = new Set(COUNTRY_CODES);
+
+/**
+ * Problems with `jurisdictions` (design.md, "A jurisdiction item"), as
+ * server/entries.py `_jurisdictions` finds them; an item field this code does
+ * not know is ignored, as an entry's is.
+ */
+function jurisdictionsErrors(value, today, bad) {
+  if (value === undefined || value === null) return;
+  if (!Array.isArray(value)) return bad("jurisdictions", "must be a list of {country, status, note, sources, since}");
+  const seen = new Map();
+  value.forEach((item, i) => {
+    const where = `jurisdictions[${i}]`;
+    if (!isObject(item)) return bad(where, "must be an object with country, status, note and sources");
+    const { country } = item;
+    if (typeof country !== "string" || !COUNTRIES.has(country)) {
+      bad(`${where}.country`, "must be an ISO 3166-1 alpha-2 code in upper case, such as RU, US or DK, or EU");
+    } else if (seen.has(country)) {
+      bad(`${where}.country`, `${country} is listed twice (also at ${seen.get(country)})`);
+    } else {
+      seen.set(country, where);
+    }
+    if (!JURISDICTION_STATUSES.includes(item.status)) {
+      bad(`${where}.status`, `must be one of ${JURISDICTION_STATUSES.join(", ")}`);
+    }
+    for (const e of textErrors(item.note, LIMITS.jurisdiction_note, { required: true })) bad(`${where}.note`, e);
+    sourcesErrors(item.sources ?? [], bad, `${where}.sources`);
+    if (item.since !== undefined && item.since !== null) dateErrors(`${where}.since`, item.since, today, bad);
+  });
 }
 
 /**
@@ -198,7 +230,8 @@ export function entryErrors(entry, where = "entry", { today = null } = {}) {
     bad("include_subdomains", "must be true or false");
   }
   if (!has(entry, "reviewed")) bad("reviewed", "is required (the date a maintainer last checked the sources)");
-  else reviewedErrors(entry.reviewed, today, bad);
+  else dateErrors("reviewed", entry.reviewed, today, bad);
+  jurisdictionsErrors(entry.jurisdictions, today, bad);
   for (const field of ["created", "updated"]) {
     if (has(entry, field) && !isTimestamp(entry[field])) {
       bad(field, "must be an RFC 3339 UTC time such as 2026-11-28T10:00:00Z");

@@ -62,7 +62,7 @@ export function validateListDocument(doc, { minVersion = null } = {}) {
 }
 
 /**
- * Applies a delta from GET /api/v1/changes?since=V to a valid list and
+ * Applies a delta from GET /api/v1/changes/V to a valid list and
  * returns a new list document (the input is not modified). The delta must
  * start at the list's version; the result is validated like a full list.
  * Delta shape (server/storage.py changes_since):

@@ -1,4 +1,4 @@
-"""The public API: lookup, list, changes, POST reports, openapi.json, and /healthz.
+"""The public API: lookup, list, list.sig, changes, POST reports, openapi.json, and /healthz.
 
 Open to any origin (CORS on these two blueprints only): the extension's origin differs per install and per
 browser. docs/api.md describes every route.
@@ -15,6 +15,7 @@ from flask_cors import CORS
 
 from .. import reports
 from ..errors import ApiError
+from ..publish import VersionMoved, json_bytes, signed_delta, stored_list
 from ..storage import ChangesTooOld
 from .http import cache, domain_or_400, json_body, no_store, storage
 
@@ -35,6 +36,10 @@ _VERSION_PARAM = re.compile(r"^[0-9]{1,15}$")
 
 def _published():
     return current_app.extensions["caveat.published"].current()
+
+
+def _signatures():
+    return current_app.extensions["caveat.signatures"]
 
 
 def _client_id() -> str:
@@ -80,16 +85,56 @@ def full_list():
     return cache(response, current_app.config["LIST_MAX_AGE"])
 
 
-@public.get("/changes")
-def changes():
-    since = request.args.get("since", "")
-    if not _VERSION_PARAM.match(since):
-        raise ApiError(400, "invalid_since", "since must be a list version: a whole number, e.g. ?since=12")
+@public.get("/list.sig")
+def list_signature():
+    published = _published()
+    signature = _signatures().signature(published)
+    if signature is None:
+        raise ApiError(404, "unsigned", "this server has no signing key: its list is not signed")
+    response = Response(json_bytes(signature), mimetype="application/json")
+    response.set_etag(published.etag + "-sig")
+    response.headers["X-Caveat-List-Version"] = str(published.version)
+    return cache(response.make_conditional(request), current_app.config["LIST_MAX_AGE"])
+
+
+def _since(text: str) -> int:
+    if not _VERSION_PARAM.match(text):
+        raise ApiError(400, "invalid_since",
+                       "since must be a list version: a whole number, e.g. /changes/12 or ?since=12")
+    return int(text)
+
+
+def _delta(since: int) -> dict:
+    """The delta from ``since`` to the current version, with its ``generated`` time and signature."""
+    signatures = _signatures()
+    published = _published()
+    for _attempt in range(3):
+        try:
+            return signed_delta(storage(), published, signatures.signature(published), since)
+        except VersionMoved:  # written to since the cache read it: what the database holds now
+            published = stored_list(storage(), signatures.signer)
+    raise ApiError(503, "list_changing", "the list is being changed; try again in a second",
+                   headers={"Retry-After": "1"})
+
+
+def _changes(since_text: str):
     try:
-        delta = storage().changes_since(int(since))
+        delta = _delta(_since(since_text))
     except ChangesTooOld as exc:
         raise ApiError(410, "changes_gone", str(exc)) from None
-    return cache(jsonify(delta), current_app.config["LIST_MAX_AGE"])
+    response = Response(json_bytes(delta), mimetype="application/json")
+    return cache(response, current_app.config["LIST_MAX_AGE"])
+
+
+@public.get("/changes")
+def changes():
+    return _changes(request.args.get("since", ""))
+
+
+@public.get("/changes/<since>")
+def changes_path(since):
+    """The same answer as ?since=: a static mirror can serve this form (caveat publish)."""
+    return _changes(since)
 
 
 @public.post("/reports")

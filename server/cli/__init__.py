@@ -23,11 +23,14 @@ def _make_app():
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     from ..settings import SettingsError
+    from ..signing import SigningKeyError
 
     try:
         return create_app()
     except SettingsError as exc:
         raise click.ClickException(f"bad setting: {exc}") from None
+    except SigningKeyError as exc:
+        raise click.ClickException(str(exc)) from None
     except (ArgumentError, NoSuchModuleError) as exc:
         raise click.ClickException(f"bad CAVEAT_DATABASE_URL: {exc}") from None
     except ImportError as exc:
@@ -49,12 +52,15 @@ def cli():
 
 def _commands() -> list[click.Command]:
     from . import listfiles  # noqa: F401  (adds validate, import, export to the warnings group)
+    from .keys import keys_group
+    from .publish import publish_command
     from .log import log_command
     from .reports import reports_group
     from .token import token_group
     from .warnings import warnings_group
 
-    return [init_command, serve_command, warnings_group, token_group, reports_group, log_command]
+    return [init_command, serve_command, warnings_group, token_group, reports_group, log_command, keys_group,
+            publish_command]
 
 
 def init_app(app) -> None:

@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from .. import maintenance
 from ..entries import STATUSES
+from ..jurisdiction_edits import ItemEdits
 from .common import actor, clean_errors, get_storage, print_json, today
 
 
@@ -61,6 +62,12 @@ def _format_entry(entry: dict, on: date) -> list[str]:
     lines += [f"  - {s['title']}\n    {s['url']}" for s in entry["sources"]]
     if entry.get("related"):
         lines.append(f"related:            {', '.join(entry['related'])}")
+    if entry.get("jurisdictions"):
+        lines.append("jurisdictions:")
+        for item in entry["jurisdictions"]:
+            since = f" ({item['since']})" if item.get("since") else ""
+            lines.append(f"  {item['country']} {item['status']}{since}: {item['note']}")
+            lines += [f"    - {s['title']}\n      {s['url']}" for s in item["sources"]]
     for field in ("created", "updated"):
         if entry.get(field):
             lines.append(f"{field + ':':<20}{entry[field]}")
@@ -88,6 +95,37 @@ def parse_source(text: str) -> dict:
     return {"title": title.strip(), "url": url.strip()}
 
 
+def parse_jurisdiction(text: str) -> dict:
+    """``"CC|STATUS|SINCE|NOTE"`` -> an item without sources (SINCE may be empty;
+    the note is everything after the third ``|``; the code may be lower case)."""
+    parts = text.split("|", 3)
+    if len(parts) != 4 or not parts[0].strip() or not parts[1].strip():
+        raise click.BadParameter(f"{text!r}: write it as \"CC|STATUS|SINCE|NOTE\" (SINCE may be empty:"
+                                 f" \"DK|unlawful||Note\")", param_hint="--jurisdiction")
+    country, status, since, note = (part.strip() for part in parts)
+    return {"country": country.upper(), "status": status, "note": note, "since": since or None}
+
+
+def parse_jurisdiction_source(text: str) -> tuple[str, dict]:
+    """``"CC|TITLE|URL"`` -> ``(CC, {"title", "url"})`` (the title may hold ``|``)."""
+    country, bar, source = text.partition("|")
+    if not bar or not country.strip():
+        raise click.BadParameter(f"{text!r}: write it as \"CC|TITLE|URL\"", param_hint="--jurisdiction-source")
+    try:
+        return country.strip().upper(), parse_source(source)
+    except click.BadParameter:
+        raise click.BadParameter(f"{text!r}: write it as \"CC|TITLE|URL\"", param_hint="--jurisdiction-source") from None
+
+
+def item_edits(jurisdictions, jurisdiction_sources, removals=(), clear=False) -> ItemEdits:
+    sources: dict[str, list[dict]] = {}
+    for text in jurisdiction_sources:
+        country, source = parse_jurisdiction_source(text)
+        sources.setdefault(country, []).append(source)
+    return ItemEdits(upserts=tuple(parse_jurisdiction(text) for text in jurisdictions), sources=sources,
+                     removals=tuple(code.strip().upper() for code in removals), clear=clear)
+
+
 def parse_reviewed(text: str | None) -> str | None:
     if text is None:
         return None
@@ -109,13 +147,20 @@ def entry_options(command):
                      help="A mirror, successor or same-operator domain (repeat for more); on edit, replaces them."),
         click.option("--include-subdomains/--exact-only", "include_subdomains", default=None,
                      help="Whether shop.DOMAIN also matches (default: it does)."),
+        click.option("--jurisdiction", "jurisdictions", multiple=True, metavar='"CC|STATUS|SINCE|NOTE"',
+                     help="What holds in one country (CC: ISO 3166-1 alpha-2 or EU; STATUS: unlawful, disputed"
+                          " or lawful; SINCE: the decision's date or empty). Repeat for more; on edit, adds"
+                          " the item or replaces that country's, keeping its sources unless given."),
+        click.option("--jurisdiction-source", "jurisdiction_sources", multiple=True, metavar='"CC|TITLE|URL"',
+                     help="A source for country CC's item (repeat for more); on edit, replaces that item's sources."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _fields_from_options(name, status, summary, details, sources, related, include_subdomains) -> dict:
+def _fields_from_options(name, status, summary, details, sources, related, include_subdomains,
+                         jurisdictions=(), jurisdiction_sources=()) -> dict:
     fields = {}
     for key, value in (("name", name), ("status", status), ("summary", summary), ("details", details)):
         if value is not None:
@@ -139,8 +184,9 @@ def warnings_add(domain, reviewed, **options):
     """Add an entry; every field is validated like the API does."""
     storage = get_storage()
     # No --source at all reads as an empty list: "at least one source is required".
+    items = item_edits(options["jurisdictions"], options["jurisdiction_sources"])
     data = {"domain": domain, "sources": [], **_fields_from_options(**options),
-            "reviewed": parse_reviewed(reviewed)}
+            "reviewed": parse_reviewed(reviewed), "jurisdictions": items.apply_to([])}
     change = maintenance.add(storage, data, actor=actor())
     click.echo(f"Added {change.entry['domain']} ({change.entry['status']}). List version {change.version}.")
 
@@ -149,21 +195,25 @@ def warnings_add(domain, reviewed, **options):
 @click.argument("domain")
 @entry_options
 @click.option("--clear-related", is_flag=True, help="Remove all related domains.")
+@click.option("--remove-jurisdiction", "removals", multiple=True, metavar="CC",
+              help="Remove country CC's item (repeat for more).")
+@click.option("--clear-jurisdictions", is_flag=True, help="Remove every jurisdiction item.")
 @click.option("--reviewed", metavar="YYYY-MM-DD|today", help="When you checked the sources.")
 @clean_errors
-def warnings_edit(domain, clear_related, reviewed, **options):
+def warnings_edit(domain, clear_related, removals, clear_jurisdictions, reviewed, **options):
     """Change some fields of an entry; the others are kept."""
     storage = get_storage()
     changes = _fields_from_options(**options)
+    items = item_edits(options["jurisdictions"], options["jurisdiction_sources"], removals, clear_jurisdictions)
     if clear_related:
         if options["related"]:
             raise click.UsageError("give either --related or --clear-related, not both")
         changes["related"] = []
     if reviewed is not None:
         changes["reviewed"] = parse_reviewed(reviewed)
-    if not changes:
+    if not changes and not items:
         raise click.UsageError("nothing to change: give at least one field option (see --help)")
-    change = maintenance.edit(storage, domain, changes, actor=actor())
+    change = maintenance.edit(storage, domain, changes, actor=actor(), items=items)
     if not change.fields:
         click.echo(f"No change to {change.entry['domain']}; list version stays {change.version}.")
         return

@@ -32,9 +32,10 @@ class ApiRequest:
 
 
 class CaveatServer:
-    def __init__(self, db_path: Path, entries: list[dict]):
+    def __init__(self, db_path: Path, entries: list[dict], config: dict | None = None):
         self.db_path = db_path
         self.entries = entries
+        self.config = dict(config or {})  # further create_app settings, e.g. SIGNING_KEY_FILE
         self.databases = 0
         self._open_database()
         self.port = free_port()
@@ -46,7 +47,7 @@ class CaveatServer:
     def _open_database(self) -> None:
         self.databases += 1
         path = self.db_path.with_name(f"{self.db_path.stem}-{self.databases}{self.db_path.suffix}")
-        self.app = create_app({"DATABASE_URL": f"sqlite:///{path}", "REPORTS_RATE_LIMIT": 1000})
+        self.app = create_app({"DATABASE_URL": f"sqlite:///{path}", "REPORTS_RATE_LIMIT": 1000, **self.config})
         self.storage = self.app.extensions["caveat.storage"]
         self.storage.init_schema()
         self.storage.apply_changes(self.entries, [], actor="e2e-setup")

@@ -5,6 +5,9 @@
   (``caveat_server.CaveatServer``), loaded with ``testkit.entries.base_entries()``;
 - ``build_extension``: runs ``build.main`` into a temporary folder and returns
   the unpacked extension for one browser;
+- ``signing_keys``: Ed25519 test key pairs for the session (``signing.SigningKey``);
+- ``extension_public_keys``: the ``--public-key`` values the module's browsers
+  are built with, none (a development build) unless a module overrides it;
 - ``list_server_url``: the server the browsers sync from, ``caveat_server``
   unless a module overrides it (the sync-fault tests);
 - ``driver``: one browser per test module with the built extension, once
@@ -14,7 +17,9 @@
 - ``launch``: ``launch(browser, profile, **options)`` starts a further
   browser of that kind, which the test closes;
 - ``fault_server``: a list server a test switches between healthy and broken
-  (``faults.FaultServer``), one per module.
+  (``faults.FaultServer``), one per module;
+- ``signing_server``: a list server that serves what a test signed (or
+  forged), with list.sig and path-form deltas (``signing.SigningServer``).
 
 The drivers (``drivers/``) are the one interface the tests use; where a
 browser differs, its driver says so.
@@ -33,6 +38,7 @@ from tests.e2e.drivers.base import BrowserDriver
 from tests.e2e.drivers.chromium import ChromiumExtension
 from tests.e2e.drivers.firefox import CaveatFirefox
 from tests.e2e.faults import FaultServer
+from tests.e2e.signing import SigningKey, SigningServer
 from testkit.entries import base_entries, list_document
 from testkit.extension import packaged_xpi, run_build
 from testkit.sites import SiteServer
@@ -61,10 +67,22 @@ def caveat_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def build_extension(tmp_path_factory):
     """``build_extension(browser, server_url, list_doc=None)`` -> unpacked extension folder."""
-    def _build(browser: str, server_url: str, list_doc: dict | None = None) -> Path:
+    def _build(browser: str, server_url: str, list_doc: dict | None = None, public_keys=()) -> Path:
         doc = list_doc if list_doc is not None else list_document(base_entries())
-        return run_build(browser, tmp_path_factory.mktemp(f"dist-{browser}"), doc, server_url)
+        return run_build(browser, tmp_path_factory.mktemp(f"dist-{browser}"), doc, server_url, public_keys)
     return _build
+
+
+@pytest.fixture(scope="session")
+def signing_keys() -> list[SigningKey]:
+    """Three Ed25519 test key pairs: a build trusts the first (or the first two), the third signs forgeries."""
+    return [SigningKey() for _ in range(3)]
+
+
+@pytest.fixture(scope="module")
+def extension_public_keys() -> tuple[str, ...]:
+    """The --public-key values the module's browsers are built with; a module overrides this."""
+    return ()
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +100,12 @@ def start_browser(kind: str, playwright, extension: Path, profile: Path, site_po
 
 
 @pytest.fixture(scope="module")
-def launch(playwright, build_extension, list_server_url, site_server):
-    """``launch(kind, profile, **options)``: a further browser synced from ``list_server_url``."""
-    def _launch(kind: str, profile: Path, **options) -> BrowserDriver:
-        extension = build_extension("chrome" if kind == "chromium" else "firefox", list_server_url)
+def launch(playwright, build_extension, list_server_url, site_server, extension_public_keys):
+    """``launch(kind, profile, public_keys=None, **options)``: a further browser synced from
+    ``list_server_url``, built with ``public_keys`` (None: ``extension_public_keys``)."""
+    def _launch(kind: str, profile: Path, public_keys=None, **options) -> BrowserDriver:
+        keys = extension_public_keys if public_keys is None else public_keys
+        extension = build_extension("chrome" if kind == "chromium" else "firefox", list_server_url, public_keys=keys)
         return start_browser(kind, playwright, extension, profile, site_server.port, **options)
     return _launch
 
@@ -107,7 +127,7 @@ def firefox(launch, tmp_path_factory):
 @pytest.fixture(scope="module", params=BROWSERS)
 def driver(request, launch, tmp_path_factory):
     """One browser per module and kind, through the common driver interface."""
-    for server in ("caveat_server", "fault_server"):  # what the other browser published or broke is gone
+    for server in ("caveat_server", "fault_server", "signing_server"):  # what the other browser published or broke is gone
         if server in request.fixturenames:
             request.getfixturevalue(server).reset()
     browser = launch(request.param, tmp_path_factory.mktemp(request.param) / "profile")
@@ -129,4 +149,11 @@ def fault_server():
     server = FaultServer().start()
     yield server
     server.release.set()
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def signing_server():
+    server = SigningServer().start()
+    yield server
     server.stop()

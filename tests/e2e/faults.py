@@ -11,7 +11,7 @@ import struct
 import threading
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from testkit.entries import base_entries, entry, list_document
 from testkit.ports import free_port
@@ -75,13 +75,13 @@ class FaultServer:
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         url = urlsplit(handler.path)
         is_list = url.path == "/api/v1/list"
-        is_changes = url.path == "/api/v1/changes"
+        is_changes = url.path.startswith("/api/v1/changes/")  # the path form the extension asks for
         mode = self.mode
         if not (is_list or is_changes):
             return self.send(handler, 404, {"error": {"code": "not_found", "message": "no"}})
         if mode == "good":
             if is_changes:
-                since = int(parse_qs(url.query).get("since", ["-1"])[0])
+                since = int(url.path.rsplit("/", 1)[1]) if url.path.rsplit("/", 1)[1].isdigit() else -1
                 if since == self.version:
                     return self.send(handler, 200, {"format": 1, "from": since, "version": self.version,
                                                     "upserted": [], "removed": []})

@@ -45,7 +45,7 @@ def test_later_changes_arrive_as_a_delta(driver, caveat_server, options):
     version = caveat_server.delete_entry(SHOP_TEST)
     caveat_server.clear_log()
     assert options.sync_now() == f"The list is up to date (version {version})."
-    assert [(r.path, r.query) for r in caveat_server.log()] == [("/api/v1/changes", f"since={held}")]
+    assert [(r.path, r.query) for r in caveat_server.log()] == [(f"/api/v1/changes/{held}", "")]
     assert driver.banner_domain_on("shop.second.example") == "second.example"
     assert driver.banner_domain_on(SHOP_TEST) is None
     scripts = driver.registered_scripts()
@@ -98,11 +98,11 @@ def test_an_older_list_from_the_same_server_is_refused(driver, caveat_server, si
     """A replayed older list (e.g. a stale cache) never replaces a newer one."""
     held = stored_list(driver)
     site_server.set_api("/api/v1/list", 200, list_document(base_entries(), version=50))
-    site_server.set_api("/api/v1/changes", 200, {"format": 1, "from": 50, "version": 50, "upserted": [], "removed": []})
+    site_server.set_api("/api/v1/changes/50", 200, {"format": 1, "from": 50, "version": 50, "upserted": [], "removed": []})
     try:
         options.set_server(site_server.origin)
         assert options.sync_now().startswith("The list is up to date (version 50)")
-        site_server.set_api("/api/v1/changes", 410, CHANGES_GONE)
+        site_server.set_api("/api/v1/changes/50", 410, CHANGES_GONE)
         site_server.set_api("/api/v1/list", 200, list_document(base_entries(), version=49))
         result = options.sync_now()
         assert "49 is older than the list already held (50)" in result, result
@@ -122,12 +122,12 @@ def test_full_list_is_revalidated_with_if_none_match(driver, site_server, option
         options.set_server(site_server.origin)
         assert options.sync_now() == "The list is up to date (version 7)."
         # No delta for this server now (410): the full list is asked for with the ETag, and 304 keeps it.
-        site_server.set_api("/api/v1/changes", 410, CHANGES_GONE)
+        site_server.set_api("/api/v1/changes/7", 410, CHANGES_GONE)
         site_server.set_api("/api/v1/list", 304, b"", headers={"ETag": '"v7-abc"'})
         site_server.clear()
         assert options.sync_now() == "The list is up to date (version 7)."
         asked = [(r.path, r.headers.get("If-None-Match")) for r in site_server.requests if r.path.startswith("/api/")]
-        assert asked == [("/api/v1/changes?since=7", None), ("/api/v1/list", '"v7-abc"')]
+        assert asked == [("/api/v1/changes/7", None), ("/api/v1/list", '"v7-abc"')]
         assert stored_list(driver)["version"] == 7
     finally:
         site_server.clear_api()

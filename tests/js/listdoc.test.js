@@ -134,3 +134,32 @@ test("texts longer than the server allows are rejected", () => {
   assert.throws(() => validateListDocument(list(1, [entry("a.example", { summary: "x".repeat(501) })])), /summary/);
   validateListDocument(list(1, [entry("a.example", { summary: "x".repeat(500) })]));
 });
+
+const RU = {
+  country: "RU", status: "lawful", note: "A Moscow court acquitted the operator.",
+  sources: [{ title: "A ruling", url: "https://news.example/ruling" }], since: "2007-08-15",
+};
+
+test("a list whose entries have jurisdictions is accepted, and one without them too", () => {
+  const doc = list(4, [entry("allofmp3.example", { jurisdictions: [RU, { ...RU, country: "EU" }] }), entry("b.example")]);
+  assert.equal(validateListDocument(doc), doc);
+});
+
+test("a list with a bad jurisdiction item is rejected whole, naming the item", () => {
+  const doc = list(4, [entry("allofmp3.example", { jurisdictions: [RU, { ...RU, status: "disputed" }] })]);
+  assert.throws(() => validateListDocument(doc), (e) => e instanceof ListError
+    && e.errors.some((m) => m.startsWith("entries[0] (allofmp3.example).jurisdictions[1].country: RU is listed twice")));
+});
+
+test("a delta may upsert an entry with jurisdictions, and a bad item refuses the delta", () => {
+  const base = validateListDocument(list(1, [entry("a.example")]));
+  const next = applyDelta(base, { format: 1, from: 1, version: 2, upserted: [entry("b.example", { jurisdictions: [RU] })], removed: [] });
+  assert.deepEqual(next.entries[1].jurisdictions, [RU]);
+  const bad = { format: 1, from: 1, version: 2, upserted: [entry("b.example", { jurisdictions: [{ ...RU, country: "ru" }] })], removed: [] };
+  assert.throws(() => applyDelta(base, bad), ListError);
+});
+
+test("without today, a jurisdiction's since ahead of this browser's clock is accepted", () => {
+  assert.deepEqual(entryErrors(entry("a.example", { jurisdictions: [{ ...RU, since: "2999-01-01" }] })), []);
+  assert.equal(entryErrors(entry("a.example", { jurisdictions: [{ ...RU, since: "2999-01-01" }] }), "entry", { today: "2026-11-28" }).length, 1);
+});

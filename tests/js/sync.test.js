@@ -52,6 +52,8 @@ let sync;
 before(async () => {
   // No deltas here (404), so every sync fetches the full list.
   server = createServer((req, res) => {
+    // The package's data/config.json (a development build: no public keys).
+    if (req.url === "/ext/data/config.json") return res.end(JSON.stringify({ serverUrl: "", publicKeys: [] }));
     if (!req.url.startsWith("/api/v1/list")) return res.writeHead(404).end();
     res.writeHead(200, { "Content-Type": "application/json" });
     res.end(JSON.stringify(served));
@@ -60,7 +62,7 @@ before(async () => {
   base = `http://127.0.0.1:${server.address().port}`;
   storage = memoryStorage(100);
   // content/util.js reads the namespace when first imported.
-  globalThis.chrome = { storage: { local: storage } };
+  globalThis.chrome = { storage: { local: storage }, runtime: { getURL: (path) => `${base}/ext/${path}` } };
   sync = await import("../../extension/background/sync.js");
 });
 
