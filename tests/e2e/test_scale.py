@@ -44,7 +44,7 @@ def big_builds(tmp_path_factory, big_entries):
 @pytest.fixture(scope="module")
 def build_extension(big_builds):
     """Every browser of this module gets the 50,000-entry build."""
-    return lambda browser, server_url, list_doc=None: big_builds[browser]
+    return lambda browser, server_url, list_doc=None, **options: big_builds[browser]
 
 
 @pytest.fixture(scope="module")
