@@ -110,8 +110,13 @@ class CaveatFirefox(BrowserDriver):
         finally:
             self.client.switch_to_window(self.site_tab)
 
-    def wait_ready(self) -> None:
-        ready = self.background("return await background.caveatReady;")
+    def wait_ready(self, timeout: float = 180) -> None:
+        # Asked in slices shorter than Marionette's script timeout: a large list
+        # (50,000 entries: tests/e2e/test_scale.py) can take longer than one.
+        ask = ("return await Promise.race([background.caveatReady,"
+               " new Promise((done) => setTimeout(() => done('pending'), 5000))]);")
+        ready = wait_until(lambda: (lambda r: None if r == "pending" else {"ready": r})(self.background(ask)),
+                           timeout=timeout, interval=0, message="the background's start-up")["ready"]
         assert ready is True, "the extension's background failed to start"
 
     # -- the extension's tab ----------------------------------------------------
