@@ -9,6 +9,7 @@
 // else for `ready` (banner registered and sync alarm set as well).
 import { api } from "./lib/browser-api.js";
 import { showBadge } from "./background/badge.js";
+import { saveCountry, verdictFor } from "./background/country.js";
 import { ensureBanner } from "./background/fallback.js";
 import { createMessageHandler, messageListener } from "./background/messages.js";
 import {
@@ -67,6 +68,7 @@ const handle = createMessageHandler({
   ready,
   // The banner gets the whole entry (read from storage; the index holds only what the badge shows).
   warningFor: entryFor,
+  verdictFor,
   describe,
   sync,
   sendReport,
@@ -77,6 +79,10 @@ const handle = createMessageHandler({
   async setPaused(paused) {
     await savePaused(paused);
     await applyState();
+  },
+  async setCountry(country) {
+    await saveCountry(country);
+    await refreshBadges(); // the banner asks on its next load
   },
   saveServerUrl: (url) => write({ serverUrl: url }),
   async resetServerUrl() {
@@ -89,7 +95,7 @@ api.runtime.onMessage.addListener(messageListener(handle));
 
 api.tabs.onUpdated.addListener((tabId, change, tab) => {
   if (change.url || change.status === "loading") {
-    ready.then(() => showBadge(tabId, warningFor(tab.url)));
+    ready.then(async () => showBadge(tabId, await entryFor(tab.url)));
   }
   if (change.status === "complete") {
     ready.then(() => {
@@ -110,7 +116,7 @@ api.webNavigation.onCommitted.addListener(({ tabId, frameId, url }) => {
 api.tabs.onActivated.addListener(({ tabId }) => {
   ready.then(async () => {
     const tab = await api.tabs.get(tabId).catch(() => null);
-    if (tab) await showBadge(tabId, warningFor(tab.url));
+    if (tab) await showBadge(tabId, await entryFor(tab.url));
   });
 });
 

@@ -56,6 +56,7 @@
     }
     .bar[data-status="unlawful"] { --accent: #b00020; }
     .bar[data-status="defunct"] { --accent: #4a4a4a; }
+    .bar[data-status="lawful"] { --accent: #1a5fb4; }
     .bar.pending { --accent: #6b6b6b; min-height: 110px; } /* the banner's height at 1280 px */
     @media (prefers-color-scheme: dark) {
       .bar {
@@ -64,6 +65,7 @@
       }
       .bar[data-status="unlawful"] { --accent: #ff8a80; }
       .bar[data-status="defunct"] { --accent: #bdbdbd; }
+      .bar[data-status="lawful"] { --accent: #99c1f1; }
     }
     .row { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; }
     .mark { flex: none; width: 28px; height: 28px; border-radius: 50%; background: var(--accent); color: var(--bg);
@@ -72,6 +74,8 @@
     .headline { display: block; font-weight: 700; font-size: 15px; margin: 0; }
     p { margin: 2px 0 0; }
     .meta { color: var(--muted); font-size: 13px; }
+    .lead-note { font-size: 13px; }
+    .jurisdictions li { margin-bottom: 4px; }
     .actions { display: flex; flex-wrap: wrap; gap: 6px; }
     button {
       font: inherit; font-size: 13px; cursor: pointer; padding: 5px 10px; border-radius: 4px;
@@ -132,9 +136,24 @@
     return { host, pending };
   }
 
-  /** The banner's content for `entry` (`reviewed`: its date, already formatted). */
-  function buildBar(entry, reviewed, actions) {
+  /** Source links (http(s) only, titles as text), each with its host. */
+  const sourceList = (sources) => el("ul", {}, sources.map((s) => el("li", {}, [
+    el("a", { href: s.url, target: "_blank", rel: "noopener noreferrer", text: s.title }),
+    document.createTextNode(" "), el("span", { class: "host", text: `(${new URL(s.url).hostname})` })])));
+
+  /** Every jurisdiction item (lib/verdict.js): where, what, when, the note, the sources; null without items. */
+  const jurisdictionList = (items = []) => (items.length ? el("div", { class: "jurisdictions" }, [
+    el("h2", { text: t("bannerJurisdictions") }),
+    el("ul", {}, items.map((item) => el("li", { "data-country": item.country }, [
+      el("strong", { text: item.since ? t("bannerJurisdictionDated", [item.name, item.label, item.since]) : t("bannerJurisdiction", [item.name, item.label]) }),
+      item.note ? el("p", { text: item.note }) : null,
+      item.sources.length ? sourceList(item.sources) : null]))),
+  ]) : null);
+
+  /** The banner for `entry` (`reviewed` formatted); `verdict` (lib/verdict.js) may lead with the shopper's country's item. */
+  function buildBar(entry, reviewed, verdict, actions) {
     const status = t(`status_${entry.status}`);
+    const lead = verdict?.headline ? verdict : null;
     const detailsId = "caveat-details";
     const reportId = "caveat-report";
 
@@ -143,18 +162,12 @@
     const trustButton = el("button", { type: "button", text: t("bannerTrust") });
     const dismissButton = el("button", { type: "button", title: t("bannerDismissTitle"), text: t("bannerDismiss") });
 
-    const sources = el(
-      "ul",
-      {},
-      (entry.sources ?? []).map((s) => {
-        const link = el("a", { href: s.url, target: "_blank", rel: "noopener noreferrer", text: s.title });
-        return el("li", {}, [link, document.createTextNode(" "), el("span", { class: "host", text: `(${new URL(s.url).hostname})` })]);
-      }),
-    );
+    const sources = sourceList(entry.sources ?? []);
     const related = Array.isArray(entry.related) && entry.related.length ? el("p", { text: t("bannerRelated", [entry.related.join(", ")]) }) : null;
     const details = el("div", { class: "panel", id: detailsId, hidden: "" }, [
       entry.details ? el("p", { class: "details-text", text: entry.details }) : null,
       related,
+      jurisdictionList(verdict?.items),
       el("h2", { text: t("bannerSources") }),
       sources,
       el("p", { class: "disclaimer", text: t("bannerDisclaimer") }),
@@ -171,11 +184,15 @@
       result,
     ]);
 
-    const bar = el("div", { class: "bar", role: "alert", lang: t("uiLocale"), "data-status": entry.status }, [
+    const bar = el("div", { class: "bar", role: "alert", lang: t("uiLocale"), "data-status": lead ? lead.status : entry.status }, [
       el("div", { class: "row" }, [
         el("span", { class: "mark", "aria-hidden": "true", text: "!" }),
         el("div", { class: "text" }, [
-          el("strong", { class: "headline", text: t(`bannerHeadline_${entry.status}`, [entry.name]) }),
+          el("strong", {
+            class: "headline",
+            text: lead ? t("bannerHeadlineLead", [entry.name, lead.headline]) : t(`bannerHeadline_${entry.status}`, [entry.name]),
+          }),
+          lead?.note ? el("p", { class: "lead-note", text: lead.note }) : null,
           el("p", { class: "summary", text: entry.summary }),
           el("p", { class: "meta", text: reviewed ? `${status} · ${t("bannerReviewed", [reviewed])}` : status }),
         ]),
@@ -259,7 +276,7 @@
    * cannot make this script spin.
    */
   function guard(host, domainOf) {
-    const allowed = new Set(["data-caveat-banner", "data-caveat-domain", "style", "popover"]);
+    const allowed = new Set(["data-caveat-banner", "data-caveat-domain", "data-caveat-status", "data-caveat-country", "style", "popover"]);
     let pending = false;
     let windowStart = 0;
     let repairsInWindow = 0;
@@ -443,7 +460,8 @@
           close();
           return;
         }
-        const bar = buildBar(entry, answer.reviewedText || entry.reviewed || "", {
+        const verdict = answer.verdict ?? null;
+        const bar = buildBar(entry, answer.reviewedText || entry.reviewed || "", verdict, {
           dismiss: close,
           trust: async () => {
             const result = await send({ type: "trustThisSite" });
@@ -452,6 +470,10 @@
           report: (comment) => send({ type: "reportMistake", comment }),
         });
         pending.replaceWith(bar);
+        // Test hooks (docs/design.md): the status the banner leads with and,
+        // when a jurisdiction item leads, its country.
+        host.setAttribute("data-caveat-status", verdict?.status ?? entry.status);
+        if (verdict?.country) host.setAttribute("data-caveat-country", verdict.country);
         domain = entry.domain;
         host.setAttribute("data-caveat-domain", domain);
         // Setting the domain wakes the guard, whose repair puts the banner into

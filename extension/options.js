@@ -1,5 +1,8 @@
-// Options: the list server, sync status and "sync now", the sites the person
-// chose not to be warned on, pause, and what Caveat sends to whom.
+// Options: the list server, sync status and "sync now", the shopper's
+// country, the sites the person chose not to be warned on, pause, and what
+// Caveat sends to whom.
+import { CONTRACT } from "./lib/contract.js";
+import { countryOptions, NO_COUNTRY } from "./lib/country.js";
 import { normalizeServerUrl } from "./lib/hosts.js";
 import { signingRequired } from "./lib/signature.js";
 import { describeAge, describeError, el, localizePage, send, t } from "./ui/common.js";
@@ -19,6 +22,7 @@ function renderStatus(state) {
       ? t("optionsLastSyncOk", [describeAge(last.at)])
       : t("optionsLastSyncFailed", [describeAge(last.at), describeError(last.error)]);
   $("paused").checked = state.paused;
+  renderCountry(state.country);
   renderTrusted(state.trustedSites ?? []);
 }
 
@@ -32,6 +36,29 @@ function renderTrusted(sites) {
     }),
   );
   $("trusted-empty").hidden = sites.length > 0;
+}
+
+/**
+ * "Your country": every country by its name in the language of the messages,
+ * and "Don't use my country" first. Shows the country in use (the language's
+ * region until the person chooses). The choice stays in storage.local.
+ */
+function renderCountry(setting) {
+  const select = $("country");
+  if (!select.options.length) {
+    const none = el("option", { value: NO_COUNTRY, text: t("optionsCountryNone") });
+    const countries = countryOptions(CONTRACT.jurisdiction?.countries ?? [], t("uiLocale"));
+    select.replaceChildren(none, ...countries.map(({ code, name }) => el("option", { value: code, text: name })));
+  }
+  select.value = setting?.country ?? NO_COUNTRY;
+}
+
+async function saveCountry(event) {
+  const answer = await send({ type: "setCountry", country: event.target.value });
+  const result = $("country-result");
+  result.className = answer.ok ? "ok" : "error";
+  result.textContent = answer.ok ? t("optionsCountrySaved") : describeError(answer.error);
+  if (answer.ok) renderCountry(answer.country);
 }
 
 async function saveServer(event) {
@@ -87,6 +114,7 @@ async function main() {
   $("server-form").addEventListener("submit", saveServer);
   $("server-reset").addEventListener("click", resetServer);
   $("sync-now").addEventListener("click", syncNow);
+  $("country").addEventListener("change", saveCountry);
   $("paused").addEventListener("change", async (event) => renderStatus(await send({ type: "setPaused", paused: event.target.checked })));
   const state = await send({ type: "describe" });
   if (!$("server-url").value) $("server-url").value = state.serverUrl ?? "";

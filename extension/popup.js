@@ -22,8 +22,17 @@ function renderSite(section, state) {
     return;
   }
   const entry = state.entry;
+  // What the banner leads with (background/country.js): the shopper's country's item, else the entry.
+  const lead = state.verdict?.headline ? state.verdict : null;
+  const headline = el("p", {
+    class: "status",
+    "data-status": state.verdict?.status ?? entry.status,
+    text: lead ? t("bannerHeadlineLead", [entry.name, lead.headline]) : t(`bannerHeadline_${entry.status}`, [entry.name]),
+  });
+  if (lead) headline.setAttribute("data-country", lead.country);
+  section.append(headline);
+  if (lead?.note) section.append(el("p", { class: "lead-note", text: lead.note }));
   section.append(
-    el("p", { class: "status", text: t(`bannerHeadline_${entry.status}`, [entry.name]) }),
     el("p", { text: entry.summary }),
     el("p", {
       class: "muted",

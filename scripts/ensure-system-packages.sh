@@ -3,6 +3,9 @@
 # - chromium and firefox-esr: the end-to-end tests drive these binaries
 #   (Playwright's browser download is not reachable from these machines);
 # - firefox-esr-l10n-de: the localized-banner test runs Firefox in German;
+# - chromium-l10n: Chromium's language packs, so a Chromium started with
+#   LANGUAGE=de_DE:de really runs in German (navigator.languages de-DE, the
+#   extension's messages in German): the jurisdiction tests need it;
 # - nginx and wrk: the benchmarks' smoke test (nginx is the static-file
 #   ceiling, wrk the load generator).
 set -euo pipefail
@@ -11,9 +14,10 @@ need=()
 [ -x /usr/lib/chromium/chromium ] || need+=(chromium)
 [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 dpkg-query -W -f='${Status}' firefox-esr-l10n-de 2>/dev/null | grep -q "ok installed" || need+=(firefox-esr-l10n-de)
+dpkg-query -W -f='${Status}' chromium-l10n 2>/dev/null | grep -q "ok installed" || need+=(chromium-l10n)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v wrk >/dev/null || need+=(wrk)
-[ ${#need[@]} -eq 0 ] && { echo "system packages: chromium, firefox-esr (+de), nginx, wrk present"; exit 0; }
+[ ${#need[@]} -eq 0 ] && { echo "system packages: chromium (+l10n), firefox-esr (+de), nginx, wrk present"; exit 0; }
 
 echo "system packages: installing ${need[*]} with apt-get"
 sudo=""

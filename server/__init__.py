@@ -2,7 +2,7 @@
 
 Each part sets itself up on the app with ``init_app(app)``: storage and the
 published-list cache, JSON errors, the HTTP API (server/api/), the
-``caveat`` commands (server/cli/).
+maintainers' web console (server/console/), the ``caveat`` commands (server/cli/).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ SECURITY_HEADERS = {
 
 def create_app(config=None) -> Flask:
     """Build the app. ``config`` overrides defaults and ``CAVEAT_*`` variables."""
-    from . import api, cli, errors, signing, storage
+    from . import api, cli, console, errors, signing, storage
 
     app = api.App(__name__, instance_relative_config=True)
     settings = load_settings(config, instance_path=app.instance_path)
@@ -34,6 +34,7 @@ def create_app(config=None) -> Flask:
     signing.init_app(app)
     errors.init_app(app)
     api.init_app(app)
+    console.init_app(app)
     cli.init_app(app)
 
     @app.after_request

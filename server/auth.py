@@ -25,9 +25,10 @@ def bearer_token() -> str | None:
 
 
 def require_token() -> None:
-    """A ``before_request`` hook: 401 unless the request has an active token; sets ``g.maintainer``."""
-    name = current_app.extensions["caveat.storage"].verify_token(bearer_token())
-    if name is None:
+    """A ``before_request`` hook: 401 unless the request has an active token; sets
+    ``g.maintainer`` (its name) and ``g.role`` (editor, reviewer or admin)."""
+    found = current_app.extensions["caveat.storage"].verify_token_role(bearer_token())
+    if found is None:
         raise ApiError(UNAUTHORIZED.status, UNAUTHORIZED.code, UNAUTHORIZED.message,
                        headers=UNAUTHORIZED.headers)
-    g.maintainer = name
+    g.maintainer, g.role = found

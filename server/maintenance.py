@@ -14,6 +14,8 @@ AlreadyListed, and ValueError for contradictory batches.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
@@ -190,3 +192,131 @@ def covering_entry(storage, host: str) -> dict | None:
     labels = host.split(".")
     candidates = (storage.get_entry(".".join(labels[i:])) for i in range(len(labels) - 1))
     return WarningIndex(e for e in candidates if e is not None).match(host)
+
+
+# --- roles and review (the web console and the maintainer API) ------------------------
+#
+# Roles: an editor changes entries; a reviewer also approves or rejects
+# others' proposals and decides reports; an admin also manages accounts,
+# tokens and imports. With review required (CAVEAT_REVIEW=required) a change
+# from the console or the API waits as a proposal until a different reviewer
+# or admin approves it; nobody approves their own. Proposals keep their
+# entry's fingerprint: approving one whose entry has changed since (another
+# proposal approved first, a CLI edit) is refused as stale, so a second
+# proposal for an entry is shown against the first and never applied blind.
+
+REVIEWER_ROLES = ("reviewer", "admin")
+
+
+class Forbidden(MaintenanceError):
+    """The role does not allow this."""
+
+
+class SelfApproval(Forbidden):
+    def __init__(self):
+        super().__init__("nobody approves their own proposal: another reviewer must")
+
+
+class ProposalClosed(MaintenanceError):
+    def __init__(self, proposal_id: int, status: str):
+        super().__init__(f"proposal {proposal_id} is already {status}")
+
+
+class StaleProposal(MaintenanceError):
+    def __init__(self, domain: str):
+        super().__init__(f"{domain} has changed since this proposal was made; "
+                         "reject it, or propose the change again against the current entry")
+
+
+def fingerprint(entry: dict | None) -> str:
+    """What an entry is now (its canonical content), for stale-proposal checks; "" when not listed."""
+    if entry is None:
+        return ""
+    text = json.dumps(without_timestamps(entry), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def can_review(role: str) -> bool:
+    return role in REVIEWER_ROLES
+
+
+def require_role(role: str, allowed: Iterable[str]) -> None:
+    if role not in tuple(allowed):
+        raise Forbidden(f"the {role} role cannot do this")
+
+
+def propose_put(storage, data, *, actor: str, domain: str | None = None, reason: str = "") -> dict:
+    """Propose creating or replacing an entry (validated now, at the door); nothing is published."""
+    entry = canonical_entry(data, domain=domain)
+    current = storage.get_entry(entry["domain"])
+    proposal = storage.add_proposal(entry["domain"], "upsert", entry, fingerprint(current), actor, reason)
+    storage.audit(actor, "proposal.add", entry["domain"], f"proposal {proposal['id']}: upsert")
+    return proposal
+
+
+def propose_edit(storage, domain: str, changes: dict, *, actor: str, reason: str = "") -> dict:
+    """Propose changing some fields of a listed entry (NotListed, EntryError)."""
+    current = get(storage, domain)
+    return propose_put(storage, {**without_timestamps(current), **changes}, domain=current["domain"],
+                       actor=actor, reason=reason)
+
+
+def propose_remove(storage, domain: str, *, actor: str, reason: str = "") -> dict:
+    current = get(storage, domain)
+    proposal = storage.add_proposal(current["domain"], "delete", None, fingerprint(current), actor, reason)
+    storage.audit(actor, "proposal.add", current["domain"], f"proposal {proposal['id']}: remove. {reason}".strip())
+    return proposal
+
+
+def rival_proposals(storage, proposal: dict) -> list[dict]:
+    """The other waiting proposals for the same entry (shown against this one)."""
+    return [p for p in storage.list_proposals("waiting", proposal["domain"]) if p["id"] != proposal["id"]]
+
+
+def is_stale(storage, proposal: dict) -> bool:
+    return fingerprint(storage.get_entry(proposal["domain"])) != proposal["base"]
+
+
+def approve(storage, proposal_id: int, *, actor: str, role: str, reason: str = "") -> Change:
+    """Publish a waiting proposal: Forbidden (role), SelfApproval, ProposalClosed, StaleProposal."""
+    proposal = storage.get_proposal(proposal_id)
+    require_role(role, REVIEWER_ROLES)
+    if proposal["proposer"] == actor:
+        raise SelfApproval()
+    if proposal["status"] != "waiting":
+        raise ProposalClosed(proposal_id, proposal["status"])
+    if is_stale(storage, proposal):
+        raise StaleProposal(proposal["domain"])
+    if not storage.decide_proposal(proposal_id, "approved", actor, reason):
+        raise ProposalClosed(proposal_id, storage.get_proposal(proposal_id)["status"])
+    by = f"{proposal['proposer']}; approved by {actor}"
+    try:
+        if proposal["action"] == "delete":
+            change = _change(storage.apply([], [proposal["domain"]], by))
+        else:
+            change = _change(storage.apply([proposal["entry"]], [], by), proposal["domain"])
+    except BaseException:
+        storage.decide_proposal(proposal_id, "waiting", None, None, from_status="approved")
+        raise
+    storage.audit(actor, "proposal.approve", proposal["domain"], f"proposal {proposal_id}, version {change.version}")
+    return change
+
+
+def reject(storage, proposal_id: int, *, actor: str, role: str, reason: str) -> dict:
+    """Reject a waiting proposal, keeping the reason (required). A proposer may withdraw their own."""
+    proposal = storage.get_proposal(proposal_id)
+    if proposal["proposer"] != actor:
+        require_role(role, REVIEWER_ROLES)
+    if not (reason or "").strip():
+        raise MaintenanceError("a rejection needs a reason")
+    if not storage.decide_proposal(proposal_id, "rejected", actor, reason.strip()):
+        raise ProposalClosed(proposal_id, storage.get_proposal(proposal_id)["status"])
+    storage.audit(actor, "proposal.reject", proposal["domain"], f"proposal {proposal_id}: {reason.strip()}")
+    return storage.get_proposal(proposal_id)
+
+
+def retire(storage, domain: str, *, actor: str, reason: str) -> Change:
+    """Remove an entry at once, recording the reason in the audit log."""
+    change = remove(storage, domain, actor=actor)
+    storage.audit(actor, "entry.remove", change.removed[0], reason or "")
+    return change

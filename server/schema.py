@@ -46,6 +46,9 @@ change_log = sa.Table(
     sa.Column("action", sa.String(10), nullable=False),
     sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("at", sa.String(32), nullable=False),
+    # The entry as this version left it (canonical JSON, no timestamps); NULL
+    # for a removal and for rows written before the column existed.
+    sa.Column("body", sa.Text, nullable=True),
 )
 
 tokens = sa.Table(
@@ -55,6 +58,8 @@ tokens = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created", sa.String(32), nullable=False),
     sa.Column("revoked", sa.String(32), nullable=True),
+    # editor | reviewer | admin; tokens made before roles existed are admin.
+    sa.Column("role", sa.String(10), nullable=False, server_default="admin"),
 )
 
 reports = sa.Table(
@@ -78,6 +83,80 @@ rate_limits = sa.Table(
     sa.Column("window_start", sa.Integer, nullable=False, index=True),
     sa.Column("hits", sa.Integer, nullable=False),
 )
+
+
+# --- the maintainers' console (queries: server/storage_console.py) -----------------
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    # werkzeug.security's salted scrypt hash; never the password.
+    sa.Column("password_hash", sa.String(300), nullable=False),
+    sa.Column("role", sa.String(10), nullable=False),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("disabled", sa.String(32), nullable=True),
+    # Bumped when the password changes or the account is disabled: every
+    # session made before then ends at its next request.
+    sa.Column("session_epoch", sa.Integer, nullable=False, server_default="0"),
+)
+
+proposals = sa.Table(
+    "proposals", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("domain", sa.String(253), nullable=False, index=True),
+    sa.Column("action", sa.String(10), nullable=False),  # upsert | delete
+    sa.Column("body", sa.Text, nullable=True),  # the proposed canonical entry (upsert)
+    # A fingerprint of the entry as it was when proposed ("" when not listed):
+    # approving a proposal whose entry changed since is refused as stale, never applied blind.
+    sa.Column("base", sa.String(64), nullable=False, server_default=""),
+    sa.Column("reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("proposer", sa.String(200), nullable=False),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False, index=True),  # waiting | approved | rejected
+    sa.Column("decided_by", sa.String(200), nullable=True),
+    sa.Column("decided_at", sa.String(32), nullable=True),
+    sa.Column("decision_reason", sa.Text, nullable=True),
+)
+
+audit = sa.Table(
+    "audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False, index=True),
+    sa.Column("target", sa.String(253), nullable=False, server_default=""),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+)
+
+
+def add_missing_columns(engine: sa.Engine) -> list[str]:
+    """ALTER TABLE ... ADD COLUMN for every column of ``metadata`` an older database lacks.
+
+    ``create_all`` makes missing tables only; this keeps a database made by an
+    earlier release working (``caveat init`` runs both). New columns are
+    nullable or have a server default, so existing rows stay valid. Returns
+    "table.column" for each column added.
+    """
+    inspector = sa.inspect(engine)
+    added = []
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                clause = f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'
+                if column.server_default is not None:
+                    clause += f" DEFAULT '{column.server_default.arg}'"
+                    if not column.nullable:
+                        clause += " NOT NULL"
+                conn.exec_driver_sql(clause)
+                added.append(f"{table.name}.{column.name}")
+    return added
 
 
 def make_engine(url: str, busy_timeout_ms: int) -> sa.Engine:

@@ -47,7 +47,20 @@ DEFAULTS: dict[str, object] = {
     "THREADS": 4,
     "TIMEOUT": 30,
     "LOG_LEVEL": "info",
+    # The maintainers' console (docs/console.md).
+    # Signs console sessions; empty: a random key generated once into the instance folder.
+    "SECRET_KEY": "",
+    # off: changes publish at once; required: console and API changes wait for another reviewer.
+    "REVIEW": "off",
+    # How long a console login lasts (seconds).
+    "SESSION_SECONDS": 8 * 3600,
+    # Failed logins allowed per account, and per client address, per window (seconds).
+    "LOGIN_RATE_LIMIT": 5,
+    "LOGIN_ADDRESS_RATE_LIMIT": 20,
+    "LOGIN_RATE_WINDOW": 900,
 }
+
+REVIEW_MODES = ("off", "required")
 
 
 class SettingsError(ValueError):
@@ -92,6 +105,8 @@ def load_settings(
             settings[name] = _convert(name, raw, default)
     if config:
         settings.update(config)
+    if settings["REVIEW"] not in REVIEW_MODES:
+        raise SettingsError(f"{ENV_PREFIX}REVIEW={settings['REVIEW']!r}: expected off or required")
     if not settings["DATABASE_URL"]:
         if instance_path is None:
             raise SettingsError("DATABASE_URL is not set and there is no instance folder")

@@ -53,7 +53,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .entries import LIST_FORMAT
-from .schema import StorageError, change_log, entries, list_state, make_engine, metadata  # noqa: F401
+from .schema import StorageError, add_missing_columns, change_log, entries, list_state, make_engine, metadata  # noqa: F401
+from .storage_console import ConsoleQueries, ProposalNotFound, UserExists  # noqa: F401
 from .storage_reports import (  # noqa: F401  (re-exported: one import place for callers)
     REPORT_KINDS,
     REPORT_STATUSES,
@@ -113,7 +114,7 @@ def _chunks(items: list, size: int = 500):
         yield items[start:start + size]
 
 
-class Storage(TokenQueries, ReportQueries, RateLimits):
+class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
     """The list's queries here; tokens, reports and rate limits in their own modules (mixins)."""
 
     def __init__(self, url: str, *, changes_retain: int = 1000, busy_timeout_ms: int = 5000,
@@ -148,6 +149,7 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
     def init_schema(self) -> None:
         """Create missing tables and the list state row; safe to run again."""
         metadata.create_all(self.engine)
+        add_missing_columns(self.engine)
         with self._write() as conn, conn.begin():
             if conn.execute(sa.select(list_state.c.id)).first() is None:
                 try:
@@ -238,8 +240,8 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
                 state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
                 applied = self._write_entries(conn, Applied(state.version), upserts, delete_domains, now, create_only)
                 upserted = set(applied.created + applied.changed)
-                log_rows = ([(e["domain"], "upsert") for e in upserts if e["domain"] in upserted]
-                            + [(domain, "delete") for domain in applied.removed])
+                log_rows = ([(e["domain"], "upsert", _body(e)) for e in upserts if e["domain"] in upserted]
+                            + [(domain, "delete", None) for domain in applied.removed])
                 if not log_rows:
                     transaction.rollback()
                     applied.version = state.version - 1
@@ -286,11 +288,13 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
             conn.execute(entries.delete().where(entries.c.domain.in_(chunk)))
         return applied
 
-    def _log(self, conn, state, rows: list[tuple[str, str]], actor: str, now: str) -> None:
-        """One change_log row per changed domain; prune what is older than ``changes_retain`` versions."""
+    def _log(self, conn, state, rows: list[tuple[str, str, str | None]], actor: str, now: str) -> None:
+        """One change_log row per changed domain, with the entry it left (history diffs);
+        prune what is older than ``changes_retain`` versions."""
         conn.execute(change_log.insert(), [
-            {"version": state.version, "domain": domain, "action": action, "actor": actor[:200], "at": now}
-            for domain, action in rows
+            {"version": state.version, "domain": domain, "action": action, "actor": actor[:200], "at": now,
+             "body": body}
+            for domain, action, body in rows
         ])
         cutoff = state.version - self.changes_retain
         if cutoff > state.log_floor:
@@ -338,6 +342,16 @@ class Storage(TokenQueries, ReportQueries, RateLimits):
             rows = conn.execute(query.limit(max(0, int(limit)))).all()
         return [{"version": r.version, "domain": r.domain, "action": r.action, "actor": r.actor, "at": r.at}
                 for r in rows]
+
+    def entry_history(self, domain: str, limit: int = 200) -> list[dict]:
+        """The change log of one domain, newest first, each row with the entry it left
+        (``entry``: None for a removal or a row older than the column)."""
+        query = (sa.select(change_log).where(change_log.c.domain == domain)
+                 .order_by(change_log.c.version.desc(), change_log.c.id.desc()).limit(max(0, int(limit))))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [{"version": r.version, "action": r.action, "actor": r.actor, "at": r.at,
+                 "entry": json.loads(r.body) if r.body else None} for r in rows]
 
 def init_app(app) -> None:
     """The app's Storage (``app.extensions["caveat.storage"]``) and its published-list cache.

@@ -236,7 +236,7 @@ def test_one_active_token_per_name_and_reuse_after_revoke(db):
     listed = db.list_tokens()
     assert [t["name"] for t in listed] == ["alice", "alice"]
     assert listed[0]["revoked"] is not None and listed[1]["revoked"] is None
-    assert all(set(t) == {"name", "created", "revoked"} for t in listed)
+    assert all(set(t) == {"name", "role", "created", "revoked"} for t in listed)
 
 
 @pytest.mark.parametrize("name", ["", " alice", "a b", "x" * 101, None, "-lead"])

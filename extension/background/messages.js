@@ -33,8 +33,8 @@ export function forBanner(entry) {
  *   uiLocale()    the language of the messages
  *   indexReady    settles once the list is loaded (all the banner needs)
  *   ready         settles once start-up is done
- *   warningFor(url) (the entry, or a Promise of it), describe(url), sync(), setTrusted(site, trusted),
- *   setPaused(paused), sendReport(kind, host, comment),
+ *   warningFor(url) (the entry, or a Promise of it), verdictFor(entry), describe(url), sync(),
+ *   setTrusted(site, trusted), setPaused(paused), setCountry(code | "" | null), sendReport(kind, host, comment),
  *   saveServerUrl(url), resetServerUrl() -> the URL now in use
  */
 export function createMessageHandler(deps) {
@@ -48,7 +48,12 @@ export function createMessageHandler(deps) {
         // page does not pay for loading locale data.
         const entry = forBanner(await deps.warningFor(pageUrl));
         const locale = deps.uiLocale() || "en";
-        return { entry, reviewedText: entry?.reviewed ? formatIsoDate(entry.reviewed, locale) : "" };
+        return {
+          entry,
+          reviewedText: entry?.reviewed ? formatIsoDate(entry.reviewed, locale) : "",
+          // The status and jurisdiction item it leads with for the shopper's country (lib/verdict.js).
+          verdict: entry ? deps.verdictFor(entry) : null,
+        };
       }
       case "trustThisSite":
         await deps.setTrusted(siteKey(host), true);
@@ -79,6 +84,15 @@ export function createMessageHandler(deps) {
       case "setPaused":
         await deps.setPaused(message.paused === true);
         return deps.describe("");
+      case "setCountry": {
+        // A country code, "" ("don't use my country") or null (the language's default).
+        const country = message.country;
+        if (country !== null && !(typeof country === "string" && /^([A-Z]{2})?$/.test(country))) {
+          return { ok: false, error: { code: "invalid_country" } };
+        }
+        await deps.setCountry(country);
+        return { ok: true, ...(await deps.describe("")) };
+      }
       case "setServerUrl": {
         if (message.serverUrl === null) return { ok: true, serverUrl: await deps.resetServerUrl() };
         const url = normalizeServerUrl(message.serverUrl);

@@ -1,17 +1,19 @@
 // What the background knows between events: the list's index, the trusted
-// sites and pause, loaded from storage.local (seeded at install from the
-// bundled snapshot). Changes are written to storage first, then here.
+// sites, pause and the shopper's country, loaded from storage.local (seeded at
+// install from the bundled snapshot). Changes are written to storage first,
+// then here.
 //
-// The index holds per entry only its domain, status and name (the badge's
-// needs; lib/matcher.js buildCompactIndex), so a 50,000-entry list costs the
-// background a few MB, not 25 (bench/scale.md). Whole entries are read when a
-// banner or the popup asks: from a copy of the list split into ENTRY_BUCKETS
-// keys by a hash of the domain (entries/<n>), written here whenever the
-// stored list is not the one the copy was made from (`entriesOf`).
+// The index holds per entry only its domain, status and name (lib/matcher.js
+// buildCompactIndex), so a 50,000-entry list costs the background a few MB,
+// not 25 (bench/scale.md). Whole entries (what the banner, the popup and the
+// badge's verdict need) are read from a copy of the list split into
+// ENTRY_BUCKETS keys by a hash of the domain (entries/<n>), written here
+// whenever the stored list is not the one the copy was made from (`entriesOf`).
 import { api } from "../lib/browser-api.js";
 import { hostOfUrl, siteKey } from "../lib/hosts.js";
 import { validateListDocument } from "../lib/listdoc.js";
 import { buildCompactIndex } from "../lib/matcher.js";
+import { countrySetting, loadCountry, verdictFor } from "./country.js";
 import { injectsOnCommit } from "./registration.js";
 import { read, readBundled, serverUrl, trustedSites, write } from "./store.js";
 import { failedSync, storeList } from "./sync.js";
@@ -86,6 +88,7 @@ export async function loadState() {
     paused: paused === true,
     onCommit,
   };
+  await loadCountry();
 }
 
 /** The whole entry the compact index matched (null when its bucket does not hold it). */
@@ -113,7 +116,8 @@ export function registrationState() {
 
 /**
  * The entry to warn about on `url`, honouring pause and trusted sites, as the
- * index holds it: {domain, name, status, include_subdomains} (entryFor has the whole entry).
+ * index holds it: {domain, name, status, include_subdomains}; enough to know
+ * whether to warn. entryFor has the whole entry (jurisdictions for the verdict, text).
  */
 export function warningFor(url) {
   const host = hostOfUrl(url);
@@ -145,6 +149,8 @@ export async function describe(url) {
     host,
     site: host ? siteKey(host) : "",
     entry,
+    verdict: verdictFor(entry),
+    country: countrySetting(),
     trusted: host ? state.trusted.has(siteKey(host)) : false,
     paused: state.paused,
     trustedSites: [...state.trusted].sort(),

@@ -57,10 +57,11 @@ def _commands() -> list[click.Command]:
     from .log import log_command
     from .reports import reports_group
     from .token import token_group
+    from .users import users_group
     from .warnings import warnings_group
 
     return [init_command, serve_command, warnings_group, token_group, reports_group, log_command, keys_group,
-            publish_command]
+            publish_command, users_group]
 
 
 def init_app(app) -> None:

@@ -27,6 +27,9 @@ def init_command(list_path):
     storage = current_app.extensions["caveat.storage"]
     storage.init_schema()
     click.echo(f"Database ready: {describe_url(storage.url)}")
+    if not storage.list_users():
+        click.echo("No console accounts yet. Create the first admin of the web console (/admin/) with:\n"
+                   "  caveat users add NAME --role admin --password-stdin")
     version, count = storage.version(), storage.count()
     if version > 0 or count > 0:
         click.echo(f"The list already exists (version {version}, {count} entries); "

@@ -15,12 +15,14 @@ def token_group():
 
 @token_group.command("create")
 @click.argument("name")
+@click.option("--role", type=click.Choice(("editor", "reviewer", "admin")), default="admin", show_default=True,
+              help="What the token may do; with CAVEAT_REVIEW=required its changes wait for review.")
 @clean_errors
-def token_create(name):
+def token_create(name, role):
     """Create a token; it is printed once and cannot be shown again."""
-    plaintext = get_storage().create_token(name)
+    plaintext = get_storage().create_token(name, role)
     click.echo(plaintext)
-    echo_err(f"Token {name!r} created. Store it now: it will not be shown again.")
+    echo_err(f"Token {name!r} ({role}) created. Store it now: it will not be shown again.")
 
 
 @token_group.command("list")

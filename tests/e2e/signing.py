@@ -11,6 +11,8 @@ delta whose result does not match its signature, or no signature at all.
 
 from __future__ import annotations
 
+import pytest
+
 import base64
 import copy
 import hashlib
@@ -107,3 +109,10 @@ def delta(old: dict, new: dict, signature: dict | None) -> dict:
     if signature is not None:
         answer["signature"] = signature
     return answer
+
+
+@pytest.fixture(scope="module")
+def extension_public_keys(signing_keys):
+    """Builds that trust the first test key. A module testing signed lists
+    imports this fixture, which overrides conftest's (no keys)."""
+    return (signing_keys[0].public,)

@@ -27,6 +27,7 @@ from testkit.entries import base_entries, entry
 from testkit.nginx import nginx_server
 from testkit.ports import free_port
 from tests.e2e.waiting import wait_until
+from tests.e2e.signing import extension_public_keys  # noqa: F401  (the module's builds trust the first key)
 from tests.test_nginx_mirror import documented_server_block
 
 pytestmark = pytest.mark.e2e
@@ -73,11 +74,6 @@ def mirror(tmp_path_factory, signing_keys):
 @pytest.fixture(scope="module")
 def list_server_url(mirror):
     return mirror.url
-
-
-@pytest.fixture(scope="module")
-def extension_public_keys(signing_keys):
-    return (signing_keys[0].public,)
 
 
 def new_answers(mirror: Mirror, seen: int) -> list[tuple[str, str, int]]:

@@ -31,6 +31,7 @@ from tests.e2e.caveat_server import CaveatServer
 from tests.e2e.conftest import start_browser
 from tests.e2e.signing import SigningServer
 from tests.e2e.waiting import wait_until
+from tests.e2e.signing import extension_public_keys  # noqa: F401  (the module's builds trust the first key)
 
 pytestmark = pytest.mark.e2e
 
@@ -42,11 +43,6 @@ REFUSED = "The update failed: the list server sent a list whose signature does n
 @pytest.fixture(scope="module")
 def list_server_url(signing_server):
     return signing_server.url
-
-
-@pytest.fixture(scope="module")
-def extension_public_keys(signing_keys):
-    return (signing_keys[0].public,)
 
 
 @pytest.fixture

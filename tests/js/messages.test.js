@@ -32,11 +32,13 @@ function handler(overrides = {}) {
     indexReady: Promise.resolve(),
     ready: Promise.resolve(true),
     warningFor: (url) => (url.includes("allofmp3.example") ? ENTRY : null),
+    verdictFor: (entry) => ({ status: entry.status, country: null }),
     describe: record("describe", { described: true }),
     sync: record("sync", { ok: true }),
     sendReport: record("sendReport", { ok: true }),
     setTrusted: record("setTrusted"),
     setPaused: record("setPaused"),
+    setCountry: record("setCountry"),
     saveServerUrl: record("saveServerUrl"),
     resetServerUrl: record("resetServerUrl", "https://default.example"),
     ...overrides,
@@ -84,6 +86,7 @@ test("the banner gets its own page's warning, with the date formatted", async ()
     assert.deepEqual(await handle({ type: "getWarning" }, sender), {
       entry: { ...ENTRY, sources: [] },
       reviewedText: "October 1, 2026",
+      verdict: { status: "disputed", country: null },
     });
   }
 });
@@ -104,7 +107,7 @@ test("the banner is handed http(s) source links only, whatever storage holds", a
   const { handle: bare } = handler({ warningFor: () => ENTRY });
   assert.deepEqual((await bare({ type: "getWarning" }, senders.banner)).entry, { ...ENTRY, sources: [] });
   const { handle: none } = handler({ warningFor: () => null });
-  assert.deepEqual(await none({ type: "getWarning" }, senders.banner), { entry: null, reviewedText: "" });
+  assert.deepEqual(await none({ type: "getWarning" }, senders.banner), { entry: null, reviewedText: "", verdict: null });
 });
 
 test("the banner's question names no page: a url in the message is ignored", async () => {
@@ -232,4 +235,18 @@ test("the listener answers asynchronously, and an error as {error}", async () =>
   });
   await answered;
   assert.deepEqual(answers, [{ fine: true }, { error: "boom" }]);
+});
+
+test("options set the shopper's country: a code, none, or back to the default; nothing else", async () => {
+  const { handle, calls } = handler();
+  for (const country of ["DE", "", null]) {
+    assert.deepEqual(await handle({ type: "setCountry", country }, senders.optionsTab), { ok: true, described: true });
+  }
+  for (const country of ["de", "DEU", "../x", 7, undefined, { code: "DE" }]) {
+    assert.deepEqual(await handle({ type: "setCountry", country }, senders.optionsTab),
+      { ok: false, error: { code: "invalid_country" } }, String(country));
+  }
+  assert.deepEqual(calls.filter(([name]) => name === "setCountry"), [["setCountry", "DE"], ["setCountry", ""], ["setCountry", null]]);
+  // The banner cannot change it.
+  assert.deepEqual(await handle({ type: "setCountry", country: "US" }, senders.banner), { error: "unknown message" });
 });

@@ -325,8 +325,23 @@ class OptionsTab:
     def attribute(self, css: str, name: str) -> str | None:
         raise NotImplementedError
 
+    def choose(self, css: str, value: str) -> None:
+        """Pick the option with ``value`` in a <select>, as a person does."""
+        raise NotImplementedError
+
+    def evaluate(self, expression: str):
+        """A JavaScript expression's value in the options page."""
+        raise NotImplementedError
+
     def close(self) -> None:
         raise NotImplementedError
+
+    def set_country(self, code: str) -> None:
+        """Choose "Your country" (``""``: "Don't use my country") and wait until it is saved."""
+        self.clear_text("#country-result")
+        self.choose("#country", code)
+        wait_until(lambda: self.text_of("#country-result"), message="the country saved")
+        assert self.value("#country") == code
 
     def sync_now(self, timeout: float = 15) -> str:
         """Click "Update the list now" and return the (new) result it shows."""

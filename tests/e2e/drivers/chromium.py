@@ -157,7 +157,14 @@ class ChromiumExtension(BrowserDriver):
 
     @staticmethod
     def language_options(language: str) -> dict:
-        # On Linux Chromium takes its language from the environment, not from --lang alone.
+        # On Linux Chromium takes its language from the environment, not from --lang alone
+        # (with Debian's chromium-l10n installed). A tag with a region ("de-DE") becomes
+        # LANGUAGE=de_DE:de, LANG=de_DE.UTF-8; Chromium's language pack then gives
+        # navigator.languages (the accept languages) starting with that tag.
+        if "-" in language:
+            lang, region = language.split("-", 1)
+            return {"extra_args": [f"--lang={language}"],
+                    "env": {"LANGUAGE": f"{lang}_{region}:{lang}", "LANG": f"{lang}_{region}.UTF-8"}}
         return {"extra_args": [f"--lang={language}"], "env": {"LANGUAGE": language, "LANG": f"{language}_{language.upper()}.UTF-8"}}
 
     def open(self, url: str):
@@ -341,6 +348,12 @@ class ChromiumOptions(OptionsTab):
 
     def clear_text(self, css: str) -> None:
         self.page.evaluate(f"document.querySelector({json.dumps(css)}).textContent = ''")
+
+    def choose(self, css: str, value: str) -> None:
+        self.page.locator(css).select_option(value=value)
+
+    def evaluate(self, expression: str):
+        return self.page.evaluate(expression)
 
     def close(self) -> None:
         self.page.close()

@@ -185,7 +185,12 @@ class CaveatFirefox(BrowserDriver):
 
     @staticmethod
     def language_options(language: str) -> dict:
-        # Needs Debian's firefox-esr-l10n-<language> language pack.
+        # The UI language needs Debian's firefox-esr-l10n-<language> language pack. A tag
+        # with a region ("de-DE") also sets the preferred languages (navigator.languages)
+        # to "de-DE, de", as a person choosing that language in the settings gets them.
+        if "-" in language:
+            lang = language.split("-", 1)[0]
+            return {"extra_prefs": {"intl.locale.requested": lang, "intl.accept_languages": f"{language}, {lang}"}}
         return {"extra_prefs": {"intl.locale.requested": language}}
 
     def evaluate(self, expression: str):
@@ -344,6 +349,15 @@ class FirefoxOptions(OptionsTab):
     def clear_text(self, css: str) -> None:
         with self.front() as ff:
             ff.client.execute_script("document.querySelector(arguments[0]).textContent = '';", script_args=[css])
+
+    def choose(self, css: str, value: str) -> None:
+        # WebDriver's click on an <option> selects it and fires input and change, as a person's choice does.
+        with self.front() as ff:
+            ff.element(f'{css} option[value="{value}"]').click()
+
+    def evaluate(self, expression: str):
+        with self.front() as ff:
+            return ff.evaluate(expression)
 
     def close(self) -> None:
         self.firefox.close_tab(self.handle)
