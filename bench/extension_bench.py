@@ -138,7 +138,7 @@ class BenchChromium:
           const matches = [];
           for (let i = 0; i < count; i++) matches.push(`*://*.probe${i}.example/*`);
           const start = performance.now();
-          await chrome.scripting.registerContentScripts([{ id: 'caveat-bench-probe', js: ['content/util.js', 'banner.js'], matches,
+          await chrome.scripting.registerContentScripts([{ id: 'caveat-bench-probe', js: ['content/util.js', 'content/guard.js', 'banner.js'], matches,
             runAt: 'document_start', persistAcrossSessions: persist }]);
           return performance.now() - start;
         }""", [patterns, persist])

@@ -10,6 +10,7 @@
 import { api } from "./lib/browser-api.js";
 import { showBadge } from "./background/badge.js";
 import { saveCountry, verdictFor } from "./background/country.js";
+import { createEscalation } from "./background/escalation.js";
 import { ensureBanner } from "./background/fallback.js";
 import { createMessageHandler, messageListener } from "./background/messages.js";
 import {
@@ -61,6 +62,12 @@ const ready = indexReady
 // Read by the end-to-end tests before their first navigation (a Promise).
 globalThis.caveatReady = ready;
 
+// A store that fights the banner gets the warning in warning.html (escalation.js).
+const escalation = createEscalation({ tabs: api.tabs, session: api.storage.session ?? null, runtime: api.runtime, warningFor, entryFor });
+api.tabs.onRemoved.addListener((tabId) => {
+  escalation.forgetTab(tabId);
+});
+
 const handle = createMessageHandler({
   runtime: api.runtime,
   uiLocale: () => api.i18n.getMessage("uiLocale"),
@@ -70,6 +77,7 @@ const handle = createMessageHandler({
   warningFor: entryFor,
   verdictFor,
   describe,
+  escalation,
   sync,
   sendReport,
   async setTrusted(site, trusted) {

@@ -11,37 +11,14 @@
   "use strict";
   // The shared helpers: content/util.js runs first (registered and injected before this file).
   const { api, t, send, el, describeError, REPORT_COMMENT_MAX } = globalThis[Symbol.for("caveat.util")];
+  // The guard and the banner's placement: content/guard.js, run just before this file.
+  const { SUPPORTS_POPOVER, HOST_STYLE, guard, place, tamperReporter } = globalThis[Symbol.for("caveat.guard")];
   const RUN_MARK = Symbol.for("caveat.banner.ran");
   if (globalThis[RUN_MARK]) return; // injected twice into one document
   globalThis[RUN_MARK] = true;
 
-  const SUPPORTS_POPOVER = typeof HTMLElement.prototype.showPopover === "function";
-  const MAX_REPAIRS_PER_SECOND = 30;
   // An unfilled frame never stays longer than this; a later answer brings it back filled.
   const UNFILLED_MAX_MS = 3000;
-  const HOST_STYLE = [
-    "all: initial",
-    "display: block",
-    "position: fixed",
-    "top: 0",
-    "left: 0",
-    "right: 0",
-    "width: 100%",
-    "height: auto",
-    "margin: 0",
-    "padding: 0",
-    "border: 0",
-    "z-index: 2147483647",
-    "visibility: visible",
-    "opacity: 1",
-    "transform: none",
-    "clip-path: none",
-    "filter: none",
-    "pointer-events: auto",
-    "contain: layout style",
-  ]
-    .map((rule) => `${rule} !important;`)
-    .join(" ");
 
   const CSS = `
     :host { all: initial; }
@@ -238,136 +215,6 @@
     return bar;
   }
 
-  /**
-   * Where the banner lives: first in <html> (first in keyboard order, before
-   * the page's own links), or first inside the page's open modal dialog, since
-   * a modal dialog makes everything outside it inert.
-   */
-  function homeFor() {
-    const modals = SUPPORTS_POPOVER ? document.querySelectorAll("dialog:modal") : [];
-    return modals.length ? modals[modals.length - 1] : document.documentElement;
-  }
-
-  /**
-   * Puts the banner in its home and, once filled in, in the top layer when the
-   * browser has one. The unfilled frame stays out of the top layer: there it
-   * crashed Chromium's renderer (every time) on a page that kept setting
-   * `content-visibility: hidden` on it; it needs no more than its z-index
-   * while the page is still being parsed.
-   */
-  function place(host) {
-    const home = homeFor();
-    if (!home) return;
-    if (host.parentNode !== home || home.firstChild !== host) home.prepend(host);
-    const filled = host.hasAttribute("data-caveat-domain");
-    if (SUPPORTS_POPOVER && filled && !host.matches(":popover-open")) {
-      try {
-        host.showPopover();
-      } catch {
-        // Not connected or blocked: the z-index still applies.
-      }
-    }
-  }
-
-  /**
-   * Keeps the banner attached, visible and on top while the page tries to
-   * remove, hide or cover it. Repairs run at most once per frame and at most
-   * MAX_REPAIRS_PER_SECOND times a second, so a page fighting back in a loop
-   * cannot make this script spin.
-   */
-  function guard(host, domainOf) {
-    const allowed = new Set(["data-caveat-banner", "data-caveat-domain", "data-caveat-status", "data-caveat-country", "style", "popover"]);
-    let pending = false;
-    let windowStart = 0;
-    let repairsInWindow = 0;
-    let stopped = false;
-    let raise = false;
-
-    function repair() {
-      pending = false;
-      if (stopped) return;
-      const now = Date.now();
-      if (now - windowStart > 1000) {
-        windowStart = now;
-        repairsInWindow = 0;
-      }
-      if (++repairsInWindow > MAX_REPAIRS_PER_SECOND) {
-        schedule(1000);
-        return;
-      }
-      for (const name of host.getAttributeNames()) if (!allowed.has(name)) host.removeAttribute(name);
-      if (host.getAttribute("style") !== HOST_STYLE) host.setAttribute("style", HOST_STYLE);
-      const domain = domainOf(); // null until the entry is known
-      if (domain === null) host.removeAttribute("data-caveat-domain");
-      else if (host.getAttribute("data-caveat-domain") !== domain) host.setAttribute("data-caveat-domain", domain);
-      if (!host.hasAttribute("data-caveat-banner")) host.setAttribute("data-caveat-banner", "");
-      if (SUPPORTS_POPOVER && host.getAttribute("popover") !== "manual") host.setAttribute("popover", "manual");
-      if (raise && SUPPORTS_POPOVER && host.matches(":popover-open")) host.hidePopover();
-      raise = false;
-      const home = host.parentNode;
-      place(host);
-      if (host.parentNode !== home) observe();
-      reserveSpace(host);
-    }
-
-    function schedule(delay = 0) {
-      if (pending || stopped) return;
-      pending = true;
-      if (delay) setTimeout(repair, delay);
-      else {
-        // rAF does not run in background tabs; the timeout covers them.
-        let done = false;
-        const once = () => {
-          if (!done) {
-            done = true;
-            repair();
-          }
-        };
-        requestAnimationFrame(once);
-        setTimeout(once, 100);
-      }
-    }
-
-    const observer = new MutationObserver(() => schedule());
-    // The page closing the popover (hidePopover) puts it back on top.
-    host.addEventListener("toggle", (event) => {
-      if (event.newState === "closed") schedule();
-    });
-    // A popover or modal dialog the page opens later would sit above the
-    // banner in the top layer: re-open the banner to be the topmost again.
-    // (toggle does not bubble, but a capturing listener on document sees it.)
-    // A dialog closing sends the banner back to <html>.
-    const onPageToggle = (event) => {
-      if (event.target === host) return;
-      if (event.newState === "open") raise = true;
-      schedule();
-    };
-    document.addEventListener("toggle", onPageToggle, true);
-    function observe() {
-      observer.disconnect();
-      observer.observe(document, { childList: true }); // <html> itself replaced
-      // Inside a modal dialog, the page may remove the dialog (or an ancestor)
-      // with the banner in it: watch the whole tree until the banner is back.
-      const inDialog = Boolean(host.parentNode) && host.parentNode !== document.documentElement;
-      if (document.documentElement) observer.observe(document.documentElement, { childList: true, subtree: inDialog });
-      observer.observe(host, { attributes: true });
-    }
-    observe();
-    // A new <html> needs observing too.
-    const rootWatcher = new MutationObserver(() => {
-      observe();
-      schedule();
-    });
-    rootWatcher.observe(document, { childList: true });
-
-    return () => {
-      stopped = true;
-      document.removeEventListener("toggle", onPageToggle, true);
-      observer.disconnect();
-      rootWatcher.disconnect();
-    };
-  }
-
   // Push the page down by the banner's height so its own header stays visible.
   // The height comes from a ResizeObserver (after layout, before paint), so
   // inserting the banner never forces a synchronous layout of the page.
@@ -420,6 +267,7 @@
 
   function show() {
     const { host, pending } = buildFrame();
+    const reportTamper = tamperReporter(send);
     let domain = null; // set once the entry is known
     let attached = false;
     let closed = false; // dismissed, trusted, or no warning due
@@ -431,7 +279,7 @@
         attached = true;
         place(host);
         reserveSpace(host);
-        stopGuard = guard(host, () => domain);
+        stopGuard = guard(host, { domainOf: () => domain, onTamper: reportTamper, afterRepair: reserveSpace });
       });
     }
     function detach() {

@@ -119,6 +119,17 @@ async function renderAccess() {
   document.getElementById("access").hidden = granted;
 }
 
+/** The store in this tab tried to hide the banner (background/escalation.js): one line. */
+async function renderTampering() {
+  const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
+  let url = tab?.url ?? "";
+  if (url.startsWith(api.runtime.getURL("warning.html"))) url = new URL(url).searchParams.get("url") ?? "";
+  const answer = tab ? await send({ type: "tampering", tabId: tab.id, url }) : null;
+  const line = document.getElementById("tampered");
+  line.hidden = !answer?.tampered;
+  line.textContent = answer?.tampered ? t("popupTampered", [String(answer.tampered)]) : "";
+}
+
 async function main() {
   localizePage();
   document.getElementById("suggest-comment").setAttribute("maxlength", String(REPORT_COMMENT_MAX));
@@ -137,6 +148,7 @@ async function main() {
   renderSite(document.getElementById("site"), state);
   renderSuggest(state);
   renderList(state);
+  await renderTampering();
   await renderAccess();
 }
 

@@ -36,38 +36,56 @@ export function forBanner(entry) {
  *   warningFor(url) (the entry, or a Promise of it), verdictFor(entry), describe(url), sync(),
  *   setTrusted(site, trusted), setPaused(paused), setCountry(code | "" | null), sendReport(kind, host, comment),
  *   saveServerUrl(url), resetServerUrl() -> the URL now in use
+ *   escalation    background/escalation.js: a fighting store's attacks on
+ *                 the banner, warning.html's choices, the popup's count
  */
 export function createMessageHandler(deps) {
+  /**
+   * `answer` with its entry's links filtered, its review date formatted and
+   * (`withVerdict`) the status and jurisdiction item it leads with for the
+   * shopper's country (lib/verdict.js).
+   */
+  function withReviewed(answer, withVerdict = false) {
+    const entry = forBanner(answer.entry);
+    const locale = deps.uiLocale() || "en";
+    const reviewedText = entry?.reviewed ? formatIsoDate(entry.reviewed, locale) : "";
+    return { ...answer, entry, reviewedText, ...(withVerdict ? { verdict: entry ? deps.verdictFor(entry) : null } : {}) };
+  }
+
   async function fromBannerPage(type, message, sender) {
     await deps.indexReady.catch(() => {});
     const pageUrl = sender.url ?? sender.tab.url;
     const host = hostOfUrl(pageUrl);
     switch (type) {
-      case "getWarning": {
+      case "getWarning":
         // The date is formatted here, where the formatter is warm, so the
         // page does not pay for loading locale data.
-        const entry = forBanner(await deps.warningFor(pageUrl));
-        const locale = deps.uiLocale() || "en";
-        return {
-          entry,
-          reviewedText: entry?.reviewed ? formatIsoDate(entry.reviewed, locale) : "",
-          // The status and jurisdiction item it leads with for the shopper's country (lib/verdict.js).
-          verdict: entry ? deps.verdictFor(entry) : null,
-        };
-      }
+        return withReviewed({ entry: await deps.warningFor(pageUrl) }, true);
       case "trustThisSite":
         await deps.setTrusted(siteKey(host), true);
         return { ok: true, site: siteKey(host) };
       case "reportMistake":
         return deps.sendReport("mistake", host, message.comment);
+      case "tampered":
+        // Counted for the sender's own tab and page: the warning is recomputed from its URL.
+        return deps.escalation.tampered(sender.tab.id, pageUrl, message.kinds, message.referrer);
       default:
         return { error: "unknown message" };
     }
   }
 
-  async function fromOurPage(type, message) {
+  async function fromOurPage(type, message, sender) {
     await deps.ready;
+    const tabId = sender.tab?.id; // warning.html's own tab (the popup has none)
     switch (type) {
+      case "warningPage":
+        return withReviewed(await deps.escalation.forWarningPage(tabId, String(message.url ?? "")));
+      case "continueToStore":
+        return tabId === undefined ? { ok: false } : deps.escalation.continueTo(tabId, String(message.url ?? ""));
+      case "leaveStore":
+        return tabId === undefined ? { ok: false } : deps.escalation.leave(tabId);
+      case "tampering":
+        return deps.escalation.forPopup(Number(message.tabId), String(message.url ?? ""));
       case "describe":
         return deps.describe(message.url ?? "");
       case "syncNow":
@@ -109,7 +127,7 @@ export function createMessageHandler(deps) {
     const type = message?.type;
     if (fromBanner(sender, deps.runtime)) return fromBannerPage(type, message, sender);
     if (!fromExtensionPage(sender, deps.runtime)) return { error: "not allowed" };
-    return fromOurPage(type, message);
+    return fromOurPage(type, message, sender);
   };
 }
 

@@ -14,7 +14,7 @@ import { api } from "../lib/browser-api.js";
 
 export const BANNER_SCRIPT_ID = "caveat-banner";
 // The banner's files, in order: its helpers first. The fallback injects the same.
-export const BANNER_FILES = ["content/util.js", "banner.js"];
+export const BANNER_FILES = ["content/util.js", "content/guard.js", "banner.js"];
 // Match patterns registered at most (measured: bench/scale.md); above it the
 // banner comes from injectOnCommit. bench/extension_bench.py rewrites this
 // line in a copy of the build to measure the designs.

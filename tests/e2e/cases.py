@@ -13,8 +13,8 @@ from testkit.entries import IDN, LISTED, SHOP_TEST, base_entries, entry, list_do
 # Hosts that get a banner, and the entry domain it names.
 # The files the background registers (and injects) for the banner, in order:
 # the shared helpers first (extension/background/registration.js BANNER_FILES).
-BANNER_FILES = ["content/util.js", "banner.js"]
-BANNER_FILES_JS = "['content/util.js', 'banner.js']"
+BANNER_FILES = ["content/util.js", "content/guard.js", "banner.js"]
+BANNER_FILES_JS = "['content/util.js', 'content/guard.js', 'banner.js']"
 
 LISTED_HOSTS = [
     (LISTED, LISTED),

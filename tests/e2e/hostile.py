@@ -85,3 +85,84 @@ SNOOP = """
   new MutationObserver(snoop).observe(document, {childList: true, subtree: true});
   window.addEventListener('load', () => setTimeout(snoop, 200));
 """
+
+
+# --- fights: pages that keep removing and hiding the banner (issue 15) ------------------------
+
+def fight(interval_ms: int, observer_removals: int | None) -> str:
+    """A page that removes the banner's host every ``interval_ms``, hides it (inline style and
+    ``hidePopover``) every ``interval_ms`` in between, and has a MutationObserver remove every
+    re-added banner ``observer_removals`` more times (None: every time). Counts in ``caveatFight``."""
+    limit = "Infinity" if observer_removals is None else str(observer_removals)
+    return f"""
+      window.caveatFight = {{removed: 0, hidden: 0, observed: 0}};
+      const caveatFind = () => document.querySelector('[data-caveat-banner]');
+      setInterval(() => {{ const b = caveatFind(); if (b) {{ b.remove(); caveatFight.removed++; }} }}, {interval_ms});
+      setTimeout(() => setInterval(() => {{
+        const b = caveatFind();
+        if (!b) return;
+        b.style.setProperty('display', 'none', 'important');
+        try {{ b.hidePopover(); }} catch (e) {{}}
+        caveatFight.hidden++;
+      }}, {interval_ms}), {interval_ms // 2});
+      let caveatExtra = {limit};
+      new MutationObserver((records) => {{
+        for (const r of records) for (const n of r.addedNodes) {{
+          if (caveatExtra > 0 && n.nodeType === 1 && n.hasAttribute('data-caveat-banner')) {{
+            n.remove(); caveatExtra--; caveatFight.observed++;
+          }}
+        }}
+      }}).observe(document, {{childList: true, subtree: true}});
+    """
+
+
+FIGHTS = {"20 Hz": fight(100, 20), "100 Hz": fight(10, None)}
+
+# The page's first script, before the rest of the document is parsed: it removes the banner's
+# frame whenever it appears and hides whatever is left every 10 ms.
+DOCUMENT_START_FIGHTER = """
+  window.caveatRemovals = 0;
+  new MutationObserver(() => {
+    const b = document.querySelector('[data-caveat-banner]');
+    if (b) { b.remove(); window.caveatRemovals++; }
+  }).observe(document, {childList: true, subtree: true});
+  const first = document.querySelector('[data-caveat-banner]');
+  if (first) { first.remove(); window.caveatRemovals++; }
+  setInterval(() => document.querySelector('[data-caveat-banner]')?.style.setProperty('display', 'none', 'important'), 10);
+"""
+
+# Full-screen covers: one at the maximum z-index, and the top layer's three ways in.
+MAX_Z_COVER = f"""window.addEventListener('DOMContentLoaded', () => {{
+    const c = document.createElement('div'); c.id = 'cover';
+    c.style.cssText = 'position:fixed;inset:0;z-index:2147483647;{FULL_SCREEN}';
+    document.documentElement.appendChild(c); }});"""
+TOP_LAYER = {
+    "modal dialog": f"""const d = document.createElement('dialog'); d.id = 'cover'; d.style.cssText = '{FULL_SCREEN}';
+        document.body.appendChild(d); d.showModal();""",
+    "popover": f"""const d = document.createElement('div'); d.id = 'cover'; d.popover = 'manual';
+        d.style.cssText = '{FULL_SCREEN}'; document.body.appendChild(d); d.showPopover();""",
+    "fullscreen": f"""const d = document.createElement('div'); d.id = 'cover'; d.style.cssText = '{FULL_SCREEN}';
+        document.body.appendChild(d); d.requestFullscreen().then(() => {{ window.caveatFullscreen = true; }});""",
+}
+
+
+def top_layer_page(how: str) -> str:
+    """A page whose #open button (a real click: fullscreen needs one) puts a full-screen cover in the top layer."""
+    return f"""window.addEventListener('DOMContentLoaded', () => {{
+        const b = document.createElement('button'); b.id = 'open'; b.textContent = 'Open';
+        b.style.cssText = 'position:fixed;bottom:10px;left:10px;z-index:1';
+        b.addEventListener('click', () => {{ {TOP_LAYER[how]} window.caveatOpened = true; }});
+        document.body.appendChild(b); }});"""
+
+# What a person sees at one moment: the filled banner drawn on top at its middle, or
+# the extension's warning page in the tab, or why neither.
+VISIBILITY = """(() => {
+    if (document.querySelector('main[data-caveat-tampered]')) return 'warning';
+    const host = document.querySelector('[data-caveat-banner][data-caveat-domain]');
+    if (!host) return 'absent';
+    if (!host.isConnected) return 'detached';
+    const box = host.getBoundingClientRect();
+    if (box.width < 100 || box.height < 20) return 'hidden';
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return hit === host ? 'visible' : 'covered';
+})()"""

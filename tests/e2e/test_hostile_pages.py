@@ -170,29 +170,47 @@ def test_a_page_that_rewrites_its_document_gets_the_banner_back(driver, site_ser
 
 # --- mutation flood ----------------------------------------------------------------------------
 
-def test_a_mutation_flood_neither_hides_the_banner_nor_hangs_the_page(driver, site_server):
-    """Thousands of mutations a second, including on <html> and the host: the banner stays, the page keeps running."""
-    script = """
+def flood(touch_host: bool) -> str:
+    """Thousands of mutations a second on <html>; with ``touch_host``, an attribute set on the
+    banner's host and the host moved on every tick as well."""
+    host = ("const host = document.querySelector('[data-caveat-banner]');"
+            "if (host) { host.setAttribute('data-x', String(window.caveatTicks)); root.prepend(host); }") if touch_host else ""
+    return f"""
       window.caveatTicks = 0;
-      function flood() {
+      function flood() {{
         const root = document.documentElement;
-        for (let i = 0; i < 200; i++) {
+        for (let i = 0; i < 200; i++) {{
           const n = document.createElement('div');
           root.appendChild(n);
           n.remove();
-        }
-        const host = document.querySelector('[data-caveat-banner]');
-        if (host) { host.setAttribute('data-x', String(window.caveatTicks)); root.prepend(host); }
+        }}
+        {host}
         window.caveatTicks++;
         setTimeout(flood, 0);
-      }
+      }}
       flood();
     """
-    open_hostile(driver, site_server, "flood", script)
+
+
+def test_a_mutation_flood_neither_hides_the_banner_nor_hangs_the_page(driver, site_server):
+    """Thousands of mutations a second on <html> around the banner: it stays, the page keeps running."""
+    open_hostile(driver, site_server, "flood", flood(touch_host=False))
     ticks = driver.page_global("caveatTicks")
     driver.sleep(1.5)
     assert driver.page_global("caveatTicks") > ticks + 50, "the page's own loop kept running"
     assert_visible_and_usable(driver)
+
+
+def test_a_mutation_flood_on_the_banner_moves_the_warning_out_of_reach(driver, site_server):
+    """The same flood also sets an attribute on the host and moves it on every tick: hundreds of
+    attacks a second, past the escalation threshold (extension/lib/tamper.js), so the warning
+    goes to the extension's warning.html in that tab (issue 15; until then this flood was
+    asserted to leave the banner on the page)."""
+    site_server.set_page("/reliability/flood-host", page_html(LISTED, "hostile flood", flood(touch_host=True)))
+    driver.open(f"http://{LISTED}/reliability/flood-host")
+    wait_until(lambda: (driver.evaluate("location.protocol") or "").endswith("-extension:"), message="warning.html")
+    wait_until(lambda: driver.attribute("main[data-caveat-tampered]", "data-caveat-domain") == LISTED,
+               message="the warning page filled in")
 
 
 # --- reading the banner ------------------------------------------------------------------------

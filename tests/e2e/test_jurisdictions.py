@@ -66,9 +66,9 @@ def list_server_url():
 @pytest.fixture(scope="module")
 def build_extension(build_extension):
     """conftest's build, with the list with jurisdictions bundled by default."""
-    def _build(browser: str, server_url: str, list_doc: dict | None = None, **options) -> Path:
-        return build_extension(browser, server_url,
-                               list_doc if list_doc is not None else list_document(jurisdiction_entries()), **options)
+    def _build(browser: str, server_url: str, list_doc: dict | None = None, public_keys=()) -> Path:
+        doc = list_doc if list_doc is not None else list_document(jurisdiction_entries())
+        return build_extension(browser, server_url, doc, public_keys)
     return _build
 
 

@@ -41,6 +41,13 @@ function handler(overrides = {}) {
     setCountry: record("setCountry"),
     saveServerUrl: record("saveServerUrl"),
     resetServerUrl: record("resetServerUrl", "https://default.example"),
+    escalation: {
+      tampered: record("tampered", { escalated: false }),
+      forWarningPage: record("forWarningPage", { entry: ENTRY, tampered: 12 }),
+      continueTo: record("continueTo", { ok: true }),
+      leave: record("leave", { ok: true }),
+      forPopup: record("forPopup", { tampered: 3 }),
+    },
     ...overrides,
   };
   return { handle: createMessageHandler(deps), calls };
@@ -235,6 +242,33 @@ test("the listener answers asynchronously, and an error as {error}", async () =>
   });
   await answered;
   assert.deepEqual(answers, [{ fine: true }, { error: "boom" }]);
+});
+
+test("the banner reports tampering for its own tab and page only: a url in the message is ignored", async () => {
+  const { handle, calls } = handler();
+  const kinds = { removed: 3 };
+  await handle({ type: "tampered", kinds, referrer: "https://search.example/", url: "https://bank.example/" }, senders.banner);
+  assert.deepEqual(calls, [["tampered", 7, PAGE, kinds, "https://search.example/"]]);
+  for (const name of ["subFrame", "subFrameSameSite", "otherExtensionScript", "webPage", "ourScriptOnFile"]) {
+    assert.deepEqual(await handle({ type: "tampered", kinds }, senders[name]), { error: "not allowed" }, name);
+  }
+  assert.equal(calls.length, 1);
+});
+
+test("warning.html's choices act on its own tab; the banner cannot make them", async () => {
+  const { handle, calls } = handler();
+  const warningTab = { id: OUR_ID, tab: { id: 11, url: `${BASE}warning.html?url=x` }, frameId: 0, url: `${BASE}warning.html?url=x` };
+  const page = await handle({ type: "warningPage", url: PAGE }, warningTab);
+  assert.equal(page.tampered, 12);
+  assert.equal(page.reviewedText, "October 1, 2026");
+  await handle({ type: "continueToStore", url: PAGE }, warningTab);
+  await handle({ type: "leaveStore" }, warningTab);
+  assert.deepEqual(await handle({ type: "continueToStore", url: PAGE }, senders.popup), { ok: false }, "no tab");
+  assert.deepEqual(await handle({ type: "tampering", tabId: "4", url: PAGE }, senders.popup), { tampered: 3 });
+  for (const type of ["continueToStore", "leaveStore", "warningPage", "tampering"]) {
+    assert.deepEqual(await handle({ type, url: PAGE }, senders.banner), { error: "unknown message" }, type);
+  }
+  assert.deepEqual(calls, [["forWarningPage", 11, PAGE], ["continueTo", 11, PAGE], ["leave", 11], ["forPopup", 4, PAGE]]);
 });
 
 test("options set the shopper's country: a code, none, or back to the default; nothing else", async () => {

@@ -42,7 +42,7 @@ function reset(scripts) {
 
 test("helpers first, then the banner: in the registration and in the fallback injection", () => {
   const { BANNER_FILES, bannerScript } = registration;
-  assert.deepEqual(BANNER_FILES, ["content/util.js", "banner.js"]);
+  assert.deepEqual(BANNER_FILES, ["content/util.js", "content/guard.js", "banner.js"]);
   assert.deepEqual(bannerScript(ENTRIES).js, BANNER_FILES);
 });
 
@@ -61,7 +61,7 @@ test("a registration from an earlier version, with banner.js alone, is replaced"
   reset([old]);
   await registration.registerBanner(ENTRIES, {});
   assert.deepEqual(calls, ["get", "unregister", "register"]);
-  assert.deepEqual(registered[0].js, ["content/util.js", "banner.js"]);
+  assert.deepEqual(registered[0].js, ["content/util.js", "content/guard.js", "banner.js"]);
 });
 
 test("other hosts or trusted sites replace it; pause removes it", async () => {

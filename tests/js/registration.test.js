@@ -9,7 +9,7 @@ const ENTRIES = [{ domain: "allofmp3.example" }, { domain: "exact.example", incl
 test("listed hosts at document_start, top frame only, kept across restarts", () => {
   assert.deepEqual(bannerScript(ENTRIES), {
     id: BANNER_SCRIPT_ID,
-    js: ["content/util.js", "banner.js"],
+    js: ["content/util.js", "content/guard.js", "banner.js"],
     matches: ["*://*.allofmp3.example/*", "*://allofmp3.example/*", "*://exact.example/*"],
     runAt: "document_start",
     allFrames: false,
