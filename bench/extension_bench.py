@@ -159,7 +159,8 @@ def with_unlimited_storage(unpacked: Path, copy_to: Path) -> Path:
     """A copy of a built extension whose manifest also asks for "unlimitedStorage"."""
     shutil.copytree(unpacked, copy_to)
     manifest = json.loads((copy_to / "manifest.json").read_text(encoding="utf-8"))
-    manifest["permissions"] = [*manifest.get("permissions", []), "unlimitedStorage"]
+    permissions = manifest.get("permissions", [])
+    manifest["permissions"] = permissions if "unlimitedStorage" in permissions else [*permissions, "unlimitedStorage"]
     (copy_to / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return copy_to
 

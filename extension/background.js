@@ -24,7 +24,17 @@ import {
   sync,
 } from "./background/orchestration.js";
 import { sendReport } from "./background/reports.js";
-import { describe, loadState, savePaused, saveTrusted, seedFromBundle, warningFor } from "./background/state.js";
+import { injectNow } from "./background/registration.js";
+import {
+  describe,
+  entryFor,
+  injectOnCommitFor,
+  loadState,
+  savePaused,
+  saveTrusted,
+  seedFromBundle,
+  warningFor,
+} from "./background/state.js";
 import { remove, serverUrl, write } from "./background/store.js";
 
 // Start-up in two steps: the banner waiting on a page needs only the index,
@@ -53,7 +63,7 @@ const ready = indexReady
 globalThis.caveatReady = ready;
 
 // A store that fights the banner gets the warning in warning.html (escalation.js).
-const escalation = createEscalation({ tabs: api.tabs, session: api.storage.session ?? null, runtime: api.runtime, warningFor });
+const escalation = createEscalation({ tabs: api.tabs, session: api.storage.session ?? null, runtime: api.runtime, warningFor, entryFor });
 api.tabs.onRemoved.addListener((tabId) => {
   escalation.forgetTab(tabId);
 });
@@ -63,7 +73,8 @@ const handle = createMessageHandler({
   uiLocale: () => api.i18n.getMessage("uiLocale"),
   indexReady,
   ready,
-  warningFor,
+  // The banner gets the whole entry (read from storage; the index holds only what the badge shows).
+  warningFor: entryFor,
   verdictFor,
   describe,
   escalation,
@@ -92,7 +103,7 @@ api.runtime.onMessage.addListener(messageListener(handle));
 
 api.tabs.onUpdated.addListener((tabId, change, tab) => {
   if (change.url || change.status === "loading") {
-    ready.then(() => showBadge(tabId, warningFor(tab.url)));
+    ready.then(async () => showBadge(tabId, await entryFor(tab.url)));
   }
   if (change.status === "complete") {
     ready.then(() => {
@@ -101,10 +112,19 @@ api.tabs.onUpdated.addListener((tabId, change, tab) => {
   }
 });
 
+// A list too large for registered patterns (registration.js PATTERN_LIMIT):
+// the banner goes into a listed page as soon as it commits.
+api.webNavigation.onCommitted.addListener(({ tabId, frameId, url }) => {
+  if (frameId !== 0) return;
+  indexReady.then(() => {
+    if (injectOnCommitFor(url)) return injectNow(tabId);
+  });
+});
+
 api.tabs.onActivated.addListener(({ tabId }) => {
   ready.then(async () => {
     const tab = await api.tabs.get(tabId).catch(() => null);
-    if (tab) await showBadge(tabId, warningFor(tab.url));
+    if (tab) await showBadge(tabId, await entryFor(tab.url));
   });
 });
 
@@ -123,9 +143,15 @@ api.runtime.onStartup.addListener(() => {
   ready.then(refreshBadges);
 });
 
-api.runtime.onInstalled.addListener(() => {
+api.runtime.onInstalled.addListener(({ reason }) => {
   // A new version may bundle a newer list: seedFromBundle (in start-up)
   // compares versions. Tabs already open on listed stores get badges (and
   // banners, from the start-up sweep).
-  ready.then(refreshBadges);
+  // Chrome drops dynamically registered content scripts when the extension
+  // updates; start-up registers again, and after an update the registration
+  // is checked once more in case the browser dropped it after start-up ran.
+  ready.then(async () => {
+    if (reason === "update") await registerBannerSafely();
+    await refreshBadges();
+  });
 });

@@ -19,7 +19,7 @@ const COOLDOWN_MS = 5000;
 
 /**
  * `deps`: {tabs (tabs.update), session (storage.session or null), runtime
- * (getURL), warningFor(url), now()}. Returns the actions messages.js calls.
+ * (getURL), warningFor(url), entryFor(url) (the whole entry, may be a Promise), now()}. Returns the actions messages.js calls.
  */
 export function createEscalation(deps) {
   const now = deps.now ?? (() => Date.now());
@@ -77,7 +77,9 @@ export function createEscalation(deps) {
     /** For warning.html in `tabId`: the entry for `url` and how often the store attacked the banner. */
     async forWarningPage(tabId, url) {
       const state = await load();
-      return { entry: isHttpUrl(url) ? deps.warningFor(url) : null, tampered: state.tampered[keyOf(tabId, url)] ?? 0 };
+      // The whole entry (entryFor reads it from storage; warningFor's answer is the index's summary).
+      const entry = isHttpUrl(url) ? await (deps.entryFor ?? deps.warningFor)(url) : null;
+      return { entry, tampered: state.tampered[keyOf(tabId, url)] ?? 0 };
     },
 
     /** "Continue to the store": the tab and site are never escalated again, and the tab goes to `url`. */

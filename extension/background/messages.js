@@ -33,8 +33,8 @@ export function forBanner(entry) {
  *   uiLocale()    the language of the messages
  *   indexReady    settles once the list is loaded (all the banner needs)
  *   ready         settles once start-up is done
- *   warningFor(url), verdictFor(entry), describe(url), sync(), setTrusted(site, trusted),
- *   setPaused(paused), setCountry(code | "" | null), sendReport(kind, host, comment),
+ *   warningFor(url) (the entry, or a Promise of it), verdictFor(entry), describe(url), sync(),
+ *   setTrusted(site, trusted), setPaused(paused), setCountry(code | "" | null), sendReport(kind, host, comment),
  *   saveServerUrl(url), resetServerUrl() -> the URL now in use
  *   escalation    background/escalation.js: a fighting store's attacks on
  *                 the banner, warning.html's choices, the popup's count
@@ -60,7 +60,7 @@ export function createMessageHandler(deps) {
       case "getWarning":
         // The date is formatted here, where the formatter is warm, so the
         // page does not pay for loading locale data.
-        return withReviewed({ entry: deps.warningFor(pageUrl) }, true);
+        return withReviewed({ entry: await deps.warningFor(pageUrl) }, true);
       case "trustThisSite":
         await deps.setTrusted(siteKey(host), true);
         return { ok: true, site: siteKey(host) };

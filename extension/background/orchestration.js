@@ -5,7 +5,7 @@ import { api } from "../lib/browser-api.js";
 import { showBadge } from "./badge.js";
 import { ensureBanner } from "./fallback.js";
 import { registerBanner } from "./registration.js";
-import { loadState, registrationState, warningFor } from "./state.js";
+import { entryFor, loadState, registrationState, warningFor } from "./state.js";
 import { syncOnce } from "./sync.js";
 
 export const SYNC_ALARM = "caveat-sync";
@@ -39,7 +39,7 @@ export async function registerBannerSafely() {
 
 export async function refreshBadges() {
   const tabs = await api.tabs.query({});
-  await Promise.all(tabs.map((tab) => showBadge(tab.id, warningFor(tab.url))));
+  await Promise.all(tabs.map(async (tab) => showBadge(tab.id, await entryFor(tab.url))));
 }
 
 /** Listed tabs that loaded while the background was not running get their banner. */

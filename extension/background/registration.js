@@ -3,12 +3,47 @@
 // while warnings are paused. So unlisted and trusted pages get no script, and
 // the banner can draw its frame at document_start without asking first.
 // Re-registered whenever the list, the trusted sites or pause change.
+//
+// Every registered match pattern costs every page load, listed or not (about
+// 1.6 ms per 1,000 patterns in Chromium: bench/scale.md). So a list with more
+// than PATTERN_LIMIT patterns is not registered at all: the background injects
+// the banner when a listed page commits (webNavigation.onCommitted, then
+// executeScript with injectImmediately), which costs unlisted pages nothing.
 import { excludePatterns, matchPatterns } from "../lib/matcher.js";
 import { api } from "../lib/browser-api.js";
 
 export const BANNER_SCRIPT_ID = "caveat-banner";
 // The banner's files, in order: its helpers first. The fallback injects the same.
 export const BANNER_FILES = ["content/util.js", "content/guard.js", "banner.js"];
+// Match patterns registered at most (measured: bench/scale.md); above it the
+// banner comes from injectOnCommit. bench/extension_bench.py rewrites this
+// line in a copy of the build to measure the designs.
+export const PATTERN_LIMIT = 2000;
+
+/** How many match patterns the list needs (an entry with subdomains needs two). */
+export function patternCount(entries) {
+  let count = 0;
+  for (const entry of entries ?? []) count += entry.include_subdomains === false ? 1 : 2;
+  return count;
+}
+
+/** Whether this list's banner comes from injection at commit rather than registered patterns. */
+export function injectsOnCommit(entries) {
+  return patternCount(entries) > PATTERN_LIMIT;
+}
+
+/**
+ * The banner into a tab's top frame as soon as its document exists (called
+ * from webNavigation.onCommitted, for listed pages only). Quiet where it
+ * cannot: no host access, or the tab went elsewhere.
+ */
+export async function injectNow(tabId) {
+  try {
+    await api.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: BANNER_FILES, injectImmediately: true });
+  } catch {
+    // Nothing to do: the badge still warns.
+  }
+}
 
 function sameList(a = [], b = []) {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -22,8 +57,9 @@ function sameSet(a = [], b = []) {
 
 /** The registration wanted for this state, or null for none. */
 export function bannerScript(entries, { trusted = [], paused = false } = {}) {
+  if (paused || injectsOnCommit(entries)) return null;
   const matches = matchPatterns(entries);
-  if (paused || matches.length === 0) return null;
+  if (matches.length === 0) return null;
   const script = {
     id: BANNER_SCRIPT_ID,
     js: [...BANNER_FILES],

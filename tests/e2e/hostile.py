@@ -70,7 +70,10 @@ SNOOP = """
     const texts = {
       shadowRoot: host.shadowRoot && host.shadowRoot.textContent,
       innerText: host.innerText, textContent: host.textContent, innerHTML: host.innerHTML,
-      outerHTML: host.outerHTML, htmlInnerText: document.documentElement.innerText,
+      // The host's own start tag carries the design's public test hooks (data-caveat-domain,
+      // -status, -country): what the page must not read is everything inside it.
+      outerHTML: host.outerHTML.replace(/^<[^>]*>/, ''), htmlInnerText: document.documentElement.innerText,
+      hostAttributes: [...host.attributes].filter((a) => !a.name.startsWith('data-caveat-')).map((a) => a.value).join(' '),
       captured: window.caveatCaptured.map((r) => r.textContent).join(' '),
       openOrClosed: (() => { try { return chrome?.dom?.openOrClosedShadowRoot?.(host)?.textContent; } catch (e) { return null; } })(),
     };

@@ -214,6 +214,15 @@ class BrowserDriver:
         """Wait for the background's start-up (storage, index, banner registration)."""
         raise NotImplementedError
 
+    def update_extension(self, newer) -> None:
+        """Update the installed extension, in the running browser, to the build ``newer``
+        (``newer_build``'s result): what a person gets from the store."""
+        raise NotImplementedError
+
+    def newer_build(self, version: str):
+        """A copy of the installed build with ``version`` in its manifest, for ``update_extension``."""
+        raise NotImplementedError
+
     def extension_api(self, body: str, *args):
         """Run an async function body with the extension's API as ``api`` (chrome./browser.),
         ``args`` (JSON values) and ``toPage(value)`` (hands a value to the API); returns its JSON result."""

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 from testkit.chromium import CHROMIUM, chromium_args
 from tests.e2e.drivers.base import BrowserDriver, OptionsTab
+from tests.e2e.waiting import wait_until
 
 
 class ChromiumExtension(BrowserDriver):
@@ -80,6 +82,35 @@ class ChromiumExtension(BrowserDriver):
 
     def url(self, path: str) -> str:
         return f"chrome-extension://{self.ext_id}/{path}"
+
+    def newer_build(self, version: str) -> Path:
+        newer = self.extension.parent / f"{self.extension.name}-{version}"
+        shutil.copytree(self.extension, newer)
+        set_manifest_version(newer / "manifest.json", version)
+        return newer
+
+    def update_extension(self, newer: Path) -> None:
+        """As a developer updates an unpacked extension: developer mode on, the
+        folder's files replaced by the newer build's, then the extension
+        reloaded (``chrome.runtime.reload()``); Chromium sees the higher version
+        and fires ``runtime.onInstalled`` with reason "update". (Without
+        developer mode Chromium disables a reloaded unpacked extension:
+        ``unsupportedDeveloperExtension``.)"""
+        settings = self.ctx.new_page()
+        settings.goto("chrome://extensions")
+        settings.evaluate("new Promise((done) => chrome.developerPrivate.updateProfileConfiguration("
+                          "{inDeveloperMode: true}, done))")
+        settings.close()
+        for item in self.extension.iterdir():
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
+        shutil.copytree(newer, self.extension, dirs_exist_ok=True)
+        try:
+            self.sw.evaluate("chrome.runtime.reload()")
+        except Exception:  # the worker went away under the call
+            pass
+        # Playwright does not report the reloaded extension's new worker: from
+        # now on the background is reached through one of its pages.
+        self.sw = ExtensionPageBackground(self)
 
     # -- the background ----------------------------------------------------------
 
@@ -326,6 +357,43 @@ class ChromiumOptions(OptionsTab):
 
     def close(self) -> None:
         self.page.close()
+
+
+class ExtensionPageBackground:
+    """Stands in for the service worker once the extension has reloaded: the same
+    expressions, evaluated in an extension page (which has the same extension
+    APIs); start-up done is asked of the background by a message that waits for it."""
+
+    READY = "globalThis.caveatReady"
+    ASK_READY = ("chrome.runtime.sendMessage({type: 'describe', url: ''})"
+                 ".then((answer) => Boolean(answer && !answer.error), () => false)")
+
+    def __init__(self, chromium: "ChromiumExtension"):
+        self.url = chromium.url("options.html")
+        self.page = None
+        self.chromium = chromium
+
+    def evaluate(self, expression: str, arg=None):
+        if self.page is None or self.page.is_closed():
+            page = self.chromium.ctx.new_page()
+
+            def loaded():
+                try:
+                    page.goto(self.url)
+                    return True
+                except Exception:  # the extension is still reloading
+                    return False
+            wait_until(loaded, timeout=30, interval=0.5, message="the reloaded extension's page")
+            self.page = page
+        if expression == self.READY:
+            expression = self.ASK_READY
+        return self.page.evaluate(expression, arg)
+
+
+def set_manifest_version(manifest: Path, version: str) -> None:
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["version"] = version
+    manifest.write_text(json.dumps(data, indent=2), encoding="utf-8")
 
 
 def _text_of(node: dict) -> str:

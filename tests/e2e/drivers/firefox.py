@@ -13,6 +13,8 @@ through ``extension.getViews``.
 
 from __future__ import annotations
 
+import json
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -78,8 +80,43 @@ class CaveatFirefox(BrowserDriver):
     def url(self, path: str) -> str:
         return self.extension.url(path)
 
-    def wait_ready(self) -> None:
-        ready = self.background("return await background.caveatReady;")
+    def newer_build(self, version: str) -> Path:
+        newer = self.xpi.with_name(f"{self.xpi.stem}-{version}.xpi")
+        with zipfile.ZipFile(self.xpi) as old, zipfile.ZipFile(newer, "w", zipfile.ZIP_DEFLATED) as new:
+            for info in old.infolist():
+                data = old.read(info)
+                if info.filename == "manifest.json":
+                    manifest = json.loads(data)
+                    manifest["version"] = version
+                    data = json.dumps(manifest, indent=2).encode()
+                new.writestr(info, data)
+        return newer
+
+    def update_extension(self, newer: Path) -> None:
+        """Installs the newer xpi over the installed add-on (same gecko id, higher
+        version): Firefox updates it in place and fires ``runtime.onInstalled``
+        with reason "update"."""
+        self.client.switch_to_window(self.site_tab)
+        addon_id = self.browser.install_extension(newer, temporary=False).addon_id
+        assert addon_id == self.extension.addon_id, "the newer build installed as another add-on"
+        self.extension = InstalledExtension(addon_id, self.browser.extension_hostname(addon_id))
+        self.xpi = Path(newer)
+        # The update closes (or leaves dead) the extension's own tab: load its page afresh.
+        if self.extension_tab not in self.client.window_handles:
+            self.extension_tab = self.client.open(type="tab")["handle"]
+        self.client.switch_to_window(self.extension_tab, focus=False)
+        try:
+            self.client.navigate(self.url("options.html"))
+        finally:
+            self.client.switch_to_window(self.site_tab)
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        # Asked in slices shorter than Marionette's script timeout: a large list
+        # (50,000 entries: tests/e2e/test_scale.py) can take longer than one.
+        ask = ("return await Promise.race([background.caveatReady,"
+               " new Promise((done) => setTimeout(() => done('pending'), 5000))]);")
+        ready = wait_until(lambda: (lambda r: None if r == "pending" else {"ready": r})(self.background(ask)),
+                           timeout=timeout, interval=0, message="the background's start-up")["ready"]
         assert ready is True, "the extension's background failed to start"
 
     # -- the extension's tab ----------------------------------------------------
