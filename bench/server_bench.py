@@ -2,20 +2,25 @@
 threads) under load from wrk in a separate process, on loopback, against two
 baselines measured in the same run, each right after the other:
 
-- ceiling: the same answers exported as static files and served by nginx
-  (ETag on, precompressed gzip), as a static host or CDN would;
+- ceiling: nginx (ETag on, precompressed gzip) serving the folder `caveat
+  publish` writes (the same bytes as `caveat serve`, checked), plus each
+  measured lookup's answer as a file, as a static host or CDN would;
 - floor: a minimal Flask app with one JSON endpoint under the same gunicorn
   settings (bench/floor_server.py): what the framework costs before Caveat
   does anything.
 
-Each figure is the median of several short runs, Caveat and nginx alternating.
+Each figure is the median of several short runs. For each endpoint the floor,
+Caveat and nginx run back to back, and Caveat is compared with the floor run
+made right before it (the machine is shared: its load moves between runs).
 
     .venv/bin/python -m bench.server_bench [--quick] [--out DIR] [--entries N] [--duration S] [--repeats N]
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -24,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 from bench.common import ROOT, median, parser, ratio, table, write_results
-from bench.services import caveat_service, floor_service, nginx_service, request
+from bench.services import caveat_executable, caveat_service, floor_service, nginx_service, request
 from bench.database import prepare_database
 from testkit.ports import free_port
 
@@ -49,15 +54,18 @@ def endpoints(listed: str) -> list[dict]:
     ]
 
 
-def export_static(caveat_port: int, root: Path, points: list[dict]) -> None:
-    """The static export: the very bytes `caveat serve` sends, at the same paths."""
-    (root / "api" / "v1").mkdir(parents=True)
-    (root / "lookup").mkdir()
+def export_static(caveat_port: int, root: Path, points: list[dict], database_url: str) -> None:
+    """The published folder (`caveat publish`: api/v1/list, list.gz, changes/), checked to hold
+    the very bytes `caveat serve` sends; plus each measured lookup's answer and healthz as files."""
+    env = {**os.environ, "CAVEAT_DATABASE_URL": database_url}
+    subprocess.run([caveat_executable(), "publish", "--quiet", str(root)], env=env, check=True,
+                   capture_output=True, timeout=300)
     _, _, raw = request(caveat_port, "/api/v1/list")
     _, headers, packed = request(caveat_port, "/api/v1/list", {"Accept-Encoding": "gzip"})
     assert headers.get("content-encoding") == "gzip", "caveat serve did not gzip the list"
-    (root / "api" / "v1" / "list").write_bytes(raw)
-    (root / "api" / "v1" / "list.gz").write_bytes(packed)
+    assert (root / "api" / "v1" / "list").read_bytes() == raw, "caveat publish and caveat serve differ"
+    assert gzip.decompress((root / "api" / "v1" / "list.gz").read_bytes()) == raw
+    (root / "lookup").mkdir()
     for point in points:
         if point["path"].startswith("/api/v1/lookup"):
             host = point["path"].split("domain=", 1)[1]
@@ -134,7 +142,7 @@ def main(argv=None) -> int:
         points = endpoints(listed_host(extra))
         ports = {"caveat": free_port(), "nginx": free_port(), "floor": free_port()}
         with caveat_service(database_url, ports["caveat"], tmp / "caveat.log") as caveat:
-            export_static(caveat.port, tmp / "static", points)
+            export_static(caveat.port, tmp / "static", points, database_url)
             with nginx_service(tmp, tmp / "static", ports["nginx"]) as nginx, \
                     floor_service(ports["floor"], tmp / "floor.log") as floor:
                 answers, runs = measure(caveat.port, nginx.port, floor.port, points, concurrencies, duration,
@@ -174,9 +182,9 @@ def measure(caveat_port, nginx_port, floor_port, points, concurrencies, duration
     for connections in concurrencies:
         print(f"server: {connections} connection(s)…", file=sys.stderr)
         for repeat in range(repeats):
-            result = run_wrk(floor_port, "/ping", {}, connections, duration)
-            runs.append({"target": "floor", "endpoint": "ping", "repeat": repeat, **result})
-            for point in points:  # Caveat and its ceiling back to back: the same machine state
+            for point in points:  # floor, Caveat and ceiling back to back: the same machine state
+                result = run_wrk(floor_port, "/ping", {}, connections, duration)
+                runs.append({"target": "floor", "endpoint": point["name"], "repeat": repeat, **result})
                 for target, port in (("caveat", caveat_port), ("nginx", nginx_port)):
                     result = run_wrk(port, point["path"], headers[target, point["name"]], connections, duration)
                     runs.append({"target": target, "endpoint": point["name"], "repeat": repeat, **result})
@@ -193,8 +201,8 @@ def compare(runs, points, concurrencies) -> list[dict]:
 
     rows = []
     for connections in concurrencies:
-        floor = find("floor", "ping", connections)
         for point in points:
+            floor = find("floor", point["name"], connections)
             caveat, nginx = find("caveat", point["name"], connections), find("nginx", point["name"], connections)
             rows.append({
                 "endpoint": point["name"], "connections": connections,

@@ -39,6 +39,12 @@ DEFAULTS: dict[str, object] = {
     "LOOKUP_MAX_AGE": 60,
     # Number of reverse proxies in front whose X-Forwarded-For is trusted.
     "TRUST_PROXY_HOPS": 0,
+    # Public reads serve the list held in memory; at most this often (milliseconds)
+    # one read checks whether the stored list version moved. Bounds how stale a
+    # worker can be when another process or server changed the list.
+    "PUBLISHED_CHECK_MS": 500,
+    # PostgreSQL only: each worker LISTENs for list changes and refreshes at once.
+    "POSTGRES_NOTIFY": True,
     # SQLite only: how long a writer waits for a lock (milliseconds).
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     # caveat serve

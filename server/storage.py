@@ -32,6 +32,14 @@ commands and tests; keep stable)::
     list_reports(status=None) -> list[dict]          status: open | accepted | rejected
     decide_report(id, decision, reason, actor) -> dict   decision: accepted | rejected
     check_rate(key, limit, window_seconds) -> (allowed, retry_after_seconds)
+    on_change(callback)                callback(version) after each committed list change here
+    on_dispose(callback)               callback() when dispose() runs
+
+Entries come back sorted by domain in code-point order whatever the
+database's collation (a PostgreSQL database made with en_US.UTF-8 sorts
+"a-b" after "ab"). On PostgreSQL each list change also sends
+``NOTIFY caveat_list, '<version>'`` in its transaction (server/storage_notify.py),
+so every server's published-list cache hears of it when it commits.
 
 Every list change runs in ONE transaction that bumps ``list_state.version``
 by one and writes one ``change_log`` row per changed domain (version,
@@ -46,12 +54,13 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
+from . import storage_notify
 from .entries import LIST_FORMAT
 from .schema import StorageError, add_missing_columns, change_log, entries, list_state, make_engine, metadata  # noqa: F401
 from .storage_console import ConsoleQueries, ProposalNotFound, UserExists  # noqa: F401
@@ -114,6 +123,11 @@ def _chunks(items: list, size: int = 500):
         yield items[start:start + size]
 
 
+def _by_domain(rows) -> list:
+    """Rows in code-point order of domain (never the database collation's order)."""
+    return sorted(rows, key=lambda row: row.domain)
+
+
 class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
     """The list's queries here; tokens, reports and rate limits in their own modules (mixins)."""
 
@@ -123,11 +137,21 @@ class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
         self.changes_retain = max(1, int(changes_retain))
         self.clock = clock
         self.engine = make_engine(url, busy_timeout_ms)
+        self.is_postgresql = self.engine.dialect.name == "postgresql"
+        self._change_callbacks: list = []
+        self._dispose_callbacks: list = []
 
     # --- plumbing ----------------------------------------------------------
 
+    @contextmanager
     def _read(self):
-        return self.engine.begin()
+        """A read transaction that sees one state of the database throughout: SQLite's
+        transactions do; PostgreSQL's default (read committed) would not, so REPEATABLE READ."""
+        with self.engine.connect() as conn:
+            if self.is_postgresql:
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
 
     def _write(self):
         """A write transaction (BEGIN IMMEDIATE on SQLite)."""
@@ -136,7 +160,16 @@ class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
     def _now(self) -> str:
         return _rfc3339(self.clock())
 
+    def on_change(self, callback) -> None:
+        """Call ``callback(version)`` after each list change committed through this Storage."""
+        self._change_callbacks.append(callback)
+
+    def on_dispose(self, callback) -> None:
+        self._dispose_callbacks.append(callback)
+
     def dispose(self) -> None:
+        for callback in self._dispose_callbacks:
+            callback()
         self.engine.dispose()
 
     def ping(self) -> bool:
@@ -148,15 +181,15 @@ class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
 
     def init_schema(self) -> None:
         """Create missing tables and the list state row; safe to run again."""
-        metadata.create_all(self.engine)
-        add_missing_columns(self.engine)
+        # One transaction under a lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
+        # PostgreSQL): two servers initialising one new database at once do not collide.
         with self._write() as conn, conn.begin():
+            if self.is_postgresql:
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(72616)"))
+            metadata.create_all(conn)
             if conn.execute(sa.select(list_state.c.id)).first() is None:
-                try:
-                    conn.execute(list_state.insert().values(
-                        id=1, version=0, log_floor=0, changed_at=self._now()))
-                except IntegrityError:  # another process created it meanwhile
-                    pass
+                conn.execute(list_state.insert().values(id=1, version=0, log_floor=0, changed_at=self._now()))
+        add_missing_columns(self.engine)  # a database made by an earlier release
 
     def is_initialized(self) -> bool:
         return sa.inspect(self.engine).has_table(list_state.name)
@@ -185,15 +218,23 @@ class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
 
     def all_entries(self) -> list[dict]:
         with self._read() as conn:
-            rows = conn.execute(sa.select(entries).order_by(entries.c.domain)).all()
-        return [self._entry(row) for row in rows]
+            rows = conn.execute(sa.select(entries)).all()
+        return [self._entry(row) for row in _by_domain(rows)]
 
     def snapshot(self) -> tuple[int, str, list[dict]]:
         """(version, generated, entries) read in one transaction."""
         with self._read() as conn:
-            state = conn.execute(sa.select(list_state.c.version, list_state.c.changed_at)).one()
-            rows = conn.execute(sa.select(entries).order_by(entries.c.domain)).all()
-        return state.version, state.changed_at, [self._entry(row) for row in rows]
+            return self._snapshot(conn)
+
+    def snapshot_and_changes(self, since: int) -> tuple[tuple[int, str, list[dict]], dict]:
+        """``(snapshot(), changes_since(since))`` from one read: the delta leads to that snapshot."""
+        with self._read() as conn:
+            return self._snapshot(conn), self._changes_since(conn, since)
+
+    def _snapshot(self, conn) -> tuple[int, str, list[dict]]:
+        state = conn.execute(sa.select(list_state.c.version, list_state.c.changed_at)).one()
+        rows = conn.execute(sa.select(entries)).all()
+        return state.version, state.changed_at, [self._entry(row) for row in _by_domain(rows)]
 
     def list_document(self) -> dict:
         version, generated, items = self.snapshot()
@@ -247,12 +288,16 @@ class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
                     applied.version = state.version - 1
                     return applied
                 self._log(conn, state, log_rows, actor, now)
+                if self.is_postgresql:
+                    storage_notify.notify(conn, state.version)
                 transaction.commit()
-                return applied
             except BaseException:
                 if transaction.is_active:
                     transaction.rollback()
                 raise
+        for callback in self._change_callbacks:
+            callback(applied.version)
+        return applied
 
     def _write_entries(self, conn, applied: Applied, upserts, delete_domains, now: str, create_only: bool) -> Applied:
         """Insert, update and delete the entry rows that differ, noting each in ``applied``.
@@ -314,17 +359,20 @@ class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
     def changes_since(self, since: int) -> dict:
         """The delta from version ``since`` to now; ChangesTooOld when it cannot be answered."""
         with self._read() as conn:
-            state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
-            if since < state.log_floor or since > state.version:
-                raise ChangesTooOld(since, state.log_floor, state.version)
-            domains = conn.execute(
-                sa.select(change_log.c.domain).where(change_log.c.version > since).distinct()
-            ).scalars().all()
-            changed = sa.select(change_log.c.domain).where(change_log.c.version > since)
-            rows = conn.execute(
-                sa.select(entries).where(entries.c.domain.in_(changed)).order_by(entries.c.domain)
-            ).all() if domains else []
-        upserted = [self._entry(row) for row in rows]
+            return self._changes_since(conn, since)
+
+    def _changes_since(self, conn, since: int) -> dict:
+        state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
+        if since < state.log_floor or since > state.version:
+            raise ChangesTooOld(since, state.log_floor, state.version)
+        domains = conn.execute(
+            sa.select(change_log.c.domain).where(change_log.c.version > since).distinct()
+        ).scalars().all()
+        changed = sa.select(change_log.c.domain).where(change_log.c.version > since)
+        rows = conn.execute(
+            sa.select(entries).where(entries.c.domain.in_(changed))
+        ).all() if domains else []
+        upserted = [self._entry(row) for row in _by_domain(rows)]
         present = {entry["domain"] for entry in upserted}
         return {
             "format": LIST_FORMAT,
@@ -365,5 +413,6 @@ def init_app(app) -> None:
     storage = Storage(config["DATABASE_URL"], changes_retain=config["CHANGES_RETAIN"],
                       busy_timeout_ms=config["SQLITE_BUSY_TIMEOUT_MS"])
     app.extensions["caveat.storage"] = storage
-    app.extensions["caveat.published"] = PublishedCache(storage)
+    app.extensions["caveat.published"] = PublishedCache(
+        storage, check_seconds=config["PUBLISHED_CHECK_MS"] / 1000, notify=config["POSTGRES_NOTIFY"])
 

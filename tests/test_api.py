@@ -1,9 +1,11 @@
-"""The public API through Flask's test client on a temporary SQLite database."""
+"""The public API through Flask's test client, on SQLite and on PostgreSQL (tests/conftest.py)."""
 
 import gzip
 import json
 
 import pytest
+
+pytestmark = pytest.mark.both_engines
 
 
 def error_of(response, status, code):
@@ -191,10 +193,10 @@ def test_changes_missing_since(client):
     error_of(client.get("/api/v1/changes"), 400, "invalid_since")
 
 
-def test_changes_too_old_is_410(tmp_path, make_entry):
+def test_changes_too_old_is_410(database_url, make_entry):
     from server import create_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}", "CHANGES_RETAIN": 2})
+    app = create_app({"DATABASE_URL": database_url, "CHANGES_RETAIN": 2})
     storage = app.extensions["caveat.storage"]
     storage.init_schema()
     for i in range(4):
@@ -288,10 +290,10 @@ def test_report_rate_limit_per_address(client, app):
     assert post_report(client, {"kind": "suggest", "domain": "shop.example"}, environ_base=other).status_code == 202
 
 
-def test_rate_limit_uses_forwarded_address_behind_a_trusted_proxy(tmp_path):
+def test_rate_limit_uses_forwarded_address_behind_a_trusted_proxy(database_url):
     from server import create_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "TRUST_PROXY_HOPS": 1,
+    app = create_app({"DATABASE_URL": database_url, "TRUST_PROXY_HOPS": 1,
                       "REPORTS_RATE_LIMIT": 1})
     app.extensions["caveat.storage"].init_schema()
     client = app.test_client()
@@ -310,10 +312,10 @@ def test_healthz(client, listed):
     assert response.get_json() == {"status": "ok", "database": "ok", "version": 1}
 
 
-def test_healthz_reports_a_broken_database(tmp_path):
+def test_healthz_reports_a_broken_database(database_url):
     from server import create_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'never-initialized.db'}"})
+    app = create_app({"DATABASE_URL": database_url})  # never initialized: no tables
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     body = response.get_json()

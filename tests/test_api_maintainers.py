@@ -4,6 +4,8 @@ import pytest
 
 from tests.test_api import error_of  # noqa: F401  (shared assertion helper)
 
+pytestmark = pytest.mark.both_engines
+
 ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
 
 

@@ -1,4 +1,4 @@
-"""The maintainer commands of `caveat`, run through Flask's CLI runner on a real SQLite file."""
+"""The maintainer commands of `caveat`, run through Flask's CLI runner on real SQLite and PostgreSQL databases."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import csv
 import io
 import json
 import os
-import sqlite3
 import stat
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 
 from server import create_app, exports
 from server.cli import cli
@@ -27,7 +27,8 @@ GOOD = [
 ]
 
 
-# `app` and `storage` come from tests/conftest.py: a real SQLite file per test.
+# `app` and `storage` come from tests/conftest.py: a real database per test, of each engine.
+pytestmark = pytest.mark.both_engines
 
 @pytest.fixture(autouse=True)
 def os_user(monkeypatch):
@@ -402,9 +403,9 @@ def test_log_shows_who_changed_what_and_when(run):
 
 # --- the database itself ------------------------------------------------------------------
 
-def test_an_uninitialised_database_says_run_init(run, app, tmp_path):
-    with sqlite3.connect(tmp_path / "caveat.db") as db:
-        db.execute("DROP TABLE list_state")
+def test_an_uninitialised_database_says_run_init(run, storage):
+    with storage.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE list_state"))
     result = run("warnings", "list", ok=False)
     assert result.stderr.strip() == "Error: the database is not initialised; run `caveat init` first"
 

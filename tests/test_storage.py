@@ -1,4 +1,5 @@
-"""Storage on a real SQLite database: versions, change log, deltas, tokens, reports, rate limits.
+"""Storage on real SQLite and PostgreSQL databases: versions, change log, deltas, tokens, reports,
+rate limits (each test runs as test_x[sqlite] and test_x[postgresql], tests/conftest.py).
 
 Storage takes canonical entries; validating and normalizing them is
 server/maintenance.py's job (tests/test_maintenance.py).
@@ -14,6 +15,8 @@ from server.storage import (
     Storage,
     TokenNameError,
 )
+
+pytestmark = pytest.mark.both_engines
 
 
 class Clock:
@@ -32,8 +35,8 @@ def clock():
 
 
 @pytest.fixture
-def db(tmp_path, clock):
-    storage = Storage(f"sqlite:///{tmp_path / 'sub' / 'caveat.db'}", changes_retain=3, clock=clock)
+def db(database_url, clock):
+    storage = Storage(database_url.replace("caveat.db", "sub/caveat.db"), changes_retain=3, clock=clock)
     storage.init_schema()
     yield storage
     storage.dispose()
@@ -52,11 +55,13 @@ def test_init_schema_is_idempotent(db, make_entry):
     assert db.version() == 1 and db.count() == 1
 
 
-def test_uninitialized_database(tmp_path):
-    storage = Storage(f"sqlite:///{tmp_path / 'new.db'}")
+def test_uninitialized_database(database_url):
+    storage = Storage(database_url)
     assert not storage.is_initialized()
+    storage.dispose()
 
 
+@pytest.mark.sqlite_only("WAL, busy timeout and PRAGMAs are SQLite's own settings")
 def test_sqlite_runs_in_wal_mode_with_busy_timeout_and_foreign_keys(db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -302,14 +307,48 @@ def test_versions_are_shared_between_storage_instances(db, make_entry):
     other.dispose()
 
 
-def test_schema_compiles_for_postgresql():
-    # PostgreSQL runs are a later issue; this guards against SQLite-only DDL meanwhile.
-    from server.storage import metadata
+@pytest.mark.sqlite_only("the folder of a SQLite file; PostgreSQL has no file")
+def test_sqlite_creates_the_folder_of_its_file(db):
+    assert db.url.endswith("/sub/caveat.db") and db.version() == 0
 
-    statements = []
-    engine = sa.create_mock_engine("postgresql://", lambda sql, *a, **k: statements.append(
-        str(sql.compile(dialect=engine.dialect))))
-    metadata.create_all(engine, checkfirst=False)
-    ddl = "\n".join(statements)
-    assert "CREATE TABLE list_state" in ddl and "CREATE TABLE change_log" in ddl
-    assert "SERIAL" in ddl or "IDENTITY" in ddl.upper()  # autoincrement ids map to PostgreSQL's own
+
+def test_entries_come_back_in_code_point_order(db, make_entry):
+    # en_US collations sort "a-b" after "ab" (punctuation ignored); the list must not depend on that.
+    domains = ["ab.example", "a-b.example", "a.example", "b.example", "xn--a-b.example"]
+    db.apply_changes([make_entry(d) for d in domains], [], "alice")
+    assert [e["domain"] for e in db.all_entries()] == sorted(domains)
+    assert [e["domain"] for e in db.snapshot()[2]] == sorted(domains)
+    assert [e["domain"] for e in db.changes_since(0)["upserted"]] == sorted(domains)
+
+
+def test_change_callbacks_run_after_commit_only(db, make_entry):
+    heard = []
+    db.on_change(heard.append)
+    db.upsert_entry(make_entry("a.example"), "alice")
+    db.upsert_entry(make_entry("a.example"), "alice")  # nothing differs: no change
+    db.delete_entry("a.example", "alice")
+    assert heard == [1, 2]
+
+
+def test_init_schema_twice_at_once_from_two_storages(database_url):
+    # Two servers starting together on one new database: neither fails, one state row.
+    import threading
+
+    storages = [Storage(database_url) for _ in range(2)]
+    errors = []
+
+    def init(storage):
+        try:
+            storage.init_schema()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=init, args=(s,)) for s in storages]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert storages[0].version() == 0
+    for storage in storages:
+        storage.dispose()

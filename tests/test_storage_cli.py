@@ -1,4 +1,4 @@
-"""`caveat init` and `caveat serve` (the server half of the caveat command)."""
+"""`caveat init` and `caveat serve` (the server half of the caveat command), on SQLite and PostgreSQL."""
 
 import os
 import subprocess
@@ -7,10 +7,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from server.cli import cli, gunicorn_options
 from server.curated import load_curated
 from server.settings import default_workers
 from testkit.ports import free_port
+
+pytestmark = pytest.mark.both_engines
 
 
 def run(app, *args):
@@ -18,10 +22,10 @@ def run(app, *args):
     return app.test_cli_runner().invoke(cli, list(args))
 
 
-def test_init_loads_the_bundled_list_into_a_new_database(tmp_path):
+def test_init_loads_the_bundled_list_into_a_new_database(database_url):
     from server import create_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh' / 'caveat.db'}"})
+    app = create_app({"DATABASE_URL": database_url.replace("caveat.db", "fresh/caveat.db")})
     result = run(app, "init")
     assert result.exit_code == 0, result.output
     storage = app.extensions["caveat.storage"]
@@ -83,18 +87,18 @@ def test_default_workers_is_capped():
     assert default_workers(64) == 8
 
 
-def test_serve_refuses_an_uninitialized_database(tmp_path):
+def test_serve_refuses_an_uninitialized_database(database_url):
     caveat = Path(sys.executable).parent / "caveat"
     result = subprocess.run([str(caveat), "serve"], capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "CAVEAT_DATABASE_URL": f"sqlite:///{tmp_path / 'none.db'}"})
+                            env={**os.environ, "CAVEAT_DATABASE_URL": database_url})
     assert result.returncode != 0
     assert "run `caveat init` first" in result.stderr
 
 
-def test_serve_runs_gunicorn_and_answers(tmp_path):
+def test_serve_runs_gunicorn_and_answers(database_url):
     caveat = Path(sys.executable).parent / "caveat"
     port = free_port()
-    env = {**os.environ, "CAVEAT_DATABASE_URL": f"sqlite:///{tmp_path / 'caveat.db'}",
+    env = {**os.environ, "CAVEAT_DATABASE_URL": database_url,
            "CAVEAT_BIND": f"127.0.0.1:{port}", "CAVEAT_WORKERS": "2", "CAVEAT_THREADS": "2"}
     subprocess.run([str(caveat), "init"], check=True, env=env, capture_output=True, timeout=60)
     server = subprocess.Popen([str(caveat), "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

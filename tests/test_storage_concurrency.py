@@ -1,4 +1,5 @@
-"""Several processes on one SQLite database, as several gunicorn workers are.
+"""Several processes on one database (SQLite and PostgreSQL), as several gunicorn workers
+(and, on PostgreSQL, several servers) are.
 
 Each list change must get its own version (no lost or duplicated versions),
 and rate-limit counters must be shared exactly.
@@ -6,8 +7,12 @@ and rate-limit counters must be shared exactly.
 
 import multiprocessing
 
+import pytest
+
 from server.storage import Storage
 from testkit.entries import entry
+
+pytestmark = pytest.mark.both_engines
 
 WRITERS = 4
 CHANGES_EACH = 8
@@ -41,8 +46,8 @@ def _run(target, url, args_per_process):
     return collected
 
 
-def test_concurrent_writers_get_distinct_consecutive_versions(tmp_path):
-    url = f"sqlite:///{tmp_path / 'caveat.db'}"
+def test_concurrent_writers_get_distinct_consecutive_versions(database_url):
+    url = database_url
     storage = Storage(url)
     storage.init_schema()
     versions = [v for batch in _run(_writer, url, range(WRITERS)) for v in batch]
@@ -55,8 +60,8 @@ def test_concurrent_writers_get_distinct_consecutive_versions(tmp_path):
     storage.dispose()
 
 
-def test_rate_limit_is_exact_across_processes(tmp_path):
-    url = f"sqlite:///{tmp_path / 'caveat.db'}"
+def test_rate_limit_is_exact_across_processes(database_url):
+    url = database_url
     storage = Storage(url)
     storage.init_schema()
     allowed = _run(_limiter, url, [10, 10, 10])

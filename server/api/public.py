@@ -15,7 +15,8 @@ from flask_cors import CORS
 
 from .. import reports
 from ..errors import ApiError
-from ..publish import VersionMoved, json_bytes, signed_delta, stored_list
+from ..publish import VersionMoved, _delta_document as delta_document, json_bytes, signed_delta
+from ..published import PublishedList
 from ..storage import ChangesTooOld
 from .http import cache, domain_or_400, json_body, no_store, storage
 
@@ -108,13 +109,12 @@ def _delta(since: int) -> dict:
     """The delta from ``since`` to the current version, with its ``generated`` time and signature."""
     signatures = _signatures()
     published = _published()
-    for _attempt in range(3):
-        try:
-            return signed_delta(storage(), published, signatures.signature(published), since)
-        except VersionMoved:  # written to since the cache read it: what the database holds now
-            published = stored_list(storage(), signatures.signer)
-    raise ApiError(503, "list_changing", "the list is being changed; try again in a second",
-                   headers={"Retry-After": "1"})
+    try:
+        return signed_delta(storage(), published, signatures.signature(published), since)
+    except VersionMoved:  # the held list is behind the database: the list and its delta from one read
+        snapshot, delta = storage().snapshot_and_changes(since)
+        published = PublishedList.build(*snapshot, signer=signatures.signer)
+        return delta_document(published, published.signature, since, delta["upserted"], delta["removed"])
 
 
 def _changes(since_text: str):

@@ -1,5 +1,6 @@
 """The real server for reliability tests: ``caveat init`` then ``caveat serve``
-(gunicorn, several workers) on a temporary SQLite database, as a child process
+(gunicorn, several workers) on a temporary database (a SQLite file, or the
+``url`` of a PostgreSQL database from the ``database_url`` fixture), as a child process
 in its own process group so a test can ``kill -9`` master and workers at once.
 
 Plus a small HTTP client for the maintainer API (one keep-alive connection per
@@ -35,10 +36,11 @@ class LiveServer:
     ``workers``/``threads`` None: ``caveat serve``'s own defaults.
     """
 
-    def __init__(self, db_path: Path, *, workers: int | None = 3, threads: int | None = 4,
-                 extra_env: dict | None = None):
-        self.db_path = db_path
-        self.url = f"sqlite:///{db_path}"
+    def __init__(self, db_path: Path, *, url: str | None = None, workers: int | None = 3,
+                 threads: int | None = 4, extra_env: dict | None = None):
+        self.db_path = db_path  # the SQLite file, and where the log goes (next to it)
+        self.url = url or f"sqlite:///{db_path}"
+        self.is_sqlite = self.url.startswith("sqlite")
         self.workers, self.threads = workers, threads
         self.port = free_port()
         self.log_path = db_path.with_suffix(".log")
@@ -53,6 +55,16 @@ class LiveServer:
         subprocess.run([CAVEAT, "init"], env=self.env, check=True, capture_output=True, timeout=60)
         storage = Storage(self.url)
         try:
+            self.token = storage.create_token(f"reliability-{os.getpid()}-{time.monotonic_ns()}")
+        finally:
+            storage.dispose()
+        return self
+
+    def init_schema(self) -> "LiveServer":
+        """An empty initialised database, as ``caveat init`` leaves it without the bundled list."""
+        storage = Storage(self.url)
+        try:
+            storage.init_schema()
             self.token = storage.create_token(f"reliability-{os.getpid()}-{time.monotonic_ns()}")
         finally:
             storage.dispose()
@@ -129,6 +141,20 @@ class LiveServer:
 
     def open_database(self) -> sa.Engine:
         return sa.create_engine(self.url)
+
+
+def wait_for_list(port: int, version: int, *, attempts: int = 200) -> dict:
+    """The list document once this server serves ``version`` (a worker may hold the
+    previous list for up to CAVEAT_PUBLISHED_CHECK_MS); polls, never times a claim."""
+    document = {}
+    for _ in range(attempts):
+        status, body = request(port, "GET", "/api/v1/list", headers={"Accept-Encoding": "identity"})
+        document = json.loads(body) if status == 200 else {}
+        if document.get("version") == version:
+            return document
+        time.sleep(0.05)
+    raise AssertionError(f"the server on port {port} never served version {version} "
+                         f"(last: {document.get('version')})")
 
 
 def request(port: int, method: str, path: str, body=None, headers=None, timeout: float = 10):

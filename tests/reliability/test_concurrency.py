@@ -1,6 +1,7 @@
 """Readers and writers at once against several gunicorn workers, for a bounded time.
 
-``caveat serve`` with 3 workers x 4 threads on a temporary SQLite file. For
+``caveat serve`` with 3 workers x 4 threads on a temporary SQLite file and on
+a PostgreSQL database (test_x[sqlite], test_x[postgresql]). For
 a fixed number of operations (not a wall-clock duration: the machine is
 shared), 4 writer threads PUT and DELETE their own domains while 6 reader
 threads fetch the list (plain, gzip, and revalidated with If-None-Match),
@@ -30,7 +31,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from tests.reliability.live_server import LiveServer, MaintainerClient, make_entry
+from tests.reliability.live_server import LiveServer, MaintainerClient, make_entry, wait_for_list
+
+pytestmark = pytest.mark.both_engines
 
 WRITERS = 4
 READERS = 6
@@ -39,8 +42,8 @@ READS_PER_READER = int(os.environ.get("CAVEAT_RELIABILITY_READS", "60"))
 
 
 @pytest.fixture
-def server(tmp_path):
-    live = LiveServer(tmp_path / "caveat.db", workers=3, threads=4).init().start()
+def server(tmp_path, database_url):
+    live = LiveServer(tmp_path / "caveat.db", url=database_url, workers=3, threads=4).init().start()
     yield live
     live.stop()
 
@@ -170,7 +173,7 @@ def test_readers_and_writers_on_several_workers(server):
     assert len(seen_versions) > 1, "readers should have seen the list change while they read"
 
     # A delta from a version a reader held, applied to that list, gives the final list.
-    final = json.loads(server_get(server, "/api/v1/list"))
+    final = wait_for_list(server.port, version)
     for reader in readers:
         for held_version, held in list(reader.documents.items())[:3]:
             delta = json.loads(server_get(server, f"/api/v1/changes?since={held_version}"))
@@ -196,10 +199,10 @@ def server_get(server: LiveServer, path: str) -> bytes:
         connection.close()
 
 
-def test_the_report_rate_limit_holds_across_workers(tmp_path):
+def test_the_report_rate_limit_holds_across_workers(tmp_path, database_url):
     """Many reports at once from one address, spread over 3 workers: exactly the limit gets
     through (the counter is shared in the database), the rest are 429, nothing fails."""
-    live = LiveServer(tmp_path / "caveat.db", workers=3, threads=4,
+    live = LiveServer(tmp_path / "caveat.db", url=database_url, workers=3, threads=4,
                       extra_env={"CAVEAT_REPORTS_RATE_LIMIT": "20", "CAVEAT_REPORTS_RATE_WINDOW": "3600"}).init().start()
     statuses: list[int] = []
     lock = threading.Lock()
