@@ -207,6 +207,9 @@ class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
     @staticmethod
     def _entry(row) -> dict:
         entry = json.loads(row.body)
+        # Rows stored before `jurisdictions` existed read as having none, so
+        # every served entry has every field (openapi.json marks it required).
+        entry.setdefault("jurisdictions", [])
         entry["created"] = row.created
         entry["updated"] = row.updated
         return entry

@@ -5,6 +5,8 @@ Storage takes canonical entries; validating and normalizing them is
 server/maintenance.py's job (tests/test_maintenance.py).
 """
 
+import json
+
 import sqlalchemy as sa
 import pytest
 
@@ -352,3 +354,18 @@ def test_init_schema_twice_at_once_from_two_storages(database_url):
     assert storages[0].version() == 0
     for storage in storages:
         storage.dispose()
+
+
+def test_a_row_stored_before_jurisdictions_reads_with_none(db, make_entry):
+    """Entries written before the field existed have no `jurisdictions` in their
+    stored body; every read gives them `[]`, so every served entry has every field."""
+    from server.schema import entries
+
+    db.upsert_entry(make_entry(domain="old.example"), "cli:test")
+    with db.engine.begin() as conn:
+        body = conn.execute(sa.select(entries.c.body).where(entries.c.domain == "old.example")).scalar_one()
+        old = {k: v for k, v in json.loads(body).items() if k != "jurisdictions"}
+        conn.execute(entries.update().where(entries.c.domain == "old.example").values(body=json.dumps(old)))
+    assert db.get_entry("old.example")["jurisdictions"] == []
+    assert [e["jurisdictions"] for e in db.all_entries()] == [[]]
+    assert list(db.get_entry("old.example"))[-3:] == ["jurisdictions", "created", "updated"]
