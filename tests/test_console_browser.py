@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from server import accounts, create_app, maintenance
@@ -45,11 +45,12 @@ def server(tmp_path):
 
 
 @pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+def browser(playwright):
+    """Debian's Chromium, from pytest-playwright's one Playwright instance of the
+    session (a second sync_playwright() inside it fails: the e2e suite holds one)."""
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+    yield chromium
+    chromium.close()
 
 
 def _listed(url: str) -> list[str]:
