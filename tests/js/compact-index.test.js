@@ -1,21 +1,10 @@
 // The background's compact index (domain, status, name, subdomains per entry)
 // matches exactly as the whole-entry index does, on the shared vectors and on
-// every status and subdomain setting.
+// every status and subdomain setting (the shared vectors run against both in
+// matcher.test.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { buildCompactIndex, buildIndex } from "../../extension/lib/matcher.js";
-
-const vectors = JSON.parse(readFileSync(new URL("../vectors/matching.json", import.meta.url), "utf8"));
-
-test("shared matching vectors", async (t) => {
-  const index = buildCompactIndex(vectors.entries);
-  for (const c of vectors.cases) {
-    await t.test(`${c.host || "(empty)"}: ${c.why}`, () => {
-      assert.equal(index.match(c.host)?.domain ?? null, c.match);
-    });
-  }
-});
 
 test("it answers with the badge's fields, for every status and subdomain setting", () => {
   const entries = [];

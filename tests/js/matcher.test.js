@@ -2,19 +2,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { buildIndex, excludePatterns, matchPatterns } from "../../extension/lib/matcher.js";
+import { buildCompactIndex, buildIndex, excludePatterns, matchPatterns } from "../../extension/lib/matcher.js";
 import { siteKey } from "../../extension/lib/hosts.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../vectors/matching.json", import.meta.url), "utf8"));
 
-test("shared matching vectors", async (t) => {
-  const index = buildIndex(vectors.entries);
-  for (const c of vectors.cases) {
-    await t.test(`${c.host || "(empty)"}: ${c.why}`, () => {
-      assert.equal(index.match(c.host)?.domain ?? null, c.match);
-    });
-  }
-});
+// The whole-entry index and the background's compact one (domain, status,
+// name, subdomains) must match exactly alike.
+for (const [name, build] of [["index", buildIndex], ["compact index", buildCompactIndex]]) {
+  test(`shared matching vectors (${name})`, async (t) => {
+    const index = build(vectors.entries);
+    for (const c of vectors.cases) {
+      await t.test(`${c.host || "(empty)"}: ${c.why}`, () => {
+        assert.equal(index.match(c.host)?.domain ?? null, c.match);
+      });
+    }
+  });
+}
 
 test("shared site-key vectors", async (t) => {
   for (const c of vectors.site_keys) {
