@@ -282,9 +282,12 @@ class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
                 conn.execute(list_state.update().where(list_state.c.id == 1)
                              .values(version=list_state.c.version + 1, changed_at=now))
                 state = conn.execute(sa.select(list_state.c.version, list_state.c.log_floor)).one()
-                applied = self._write_entries(conn, Applied(state.version), upserts, delete_domains, now, create_only)
+                # Each entry's stored JSON, made once: the row and its change-log copy.
+                bodies = {e["domain"]: _body(e) for e in upserts}
+                applied = self._write_entries(conn, Applied(state.version), upserts, bodies, delete_domains,
+                                              now, create_only)
                 upserted = set(applied.created + applied.changed)
-                log_rows = ([(e["domain"], "upsert", _body(e)) for e in upserts if e["domain"] in upserted]
+                log_rows = ([(domain, "upsert", bodies[domain]) for domain in bodies if domain in upserted]
                             + [(domain, "delete", None) for domain in applied.removed])
                 if not log_rows:
                     transaction.rollback()
@@ -302,7 +305,8 @@ class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
             callback(applied.version)
         return applied
 
-    def _write_entries(self, conn, applied: Applied, upserts, delete_domains, now: str, create_only: bool) -> Applied:
+    def _write_entries(self, conn, applied: Applied, upserts, bodies: dict[str, str], delete_domains, now: str,
+                       create_only: bool) -> Applied:
         """Insert, update and delete the entry rows that differ, noting each in ``applied``.
 
         Batched: one query per chunk of domains, executemany writes, so a
@@ -311,7 +315,8 @@ class Storage(TokenQueries, ReportQueries, RateLimits, ConsoleQueries):
         existing = self._rows(conn, [e["domain"] for e in upserts] + delete_domains)
         inserts, updates = [], []
         for entry in upserts:
-            domain, body = entry["domain"], _body(entry)
+            domain = entry["domain"]
+            body = bodies[domain]
             old = existing.get(domain)
             if old is None:
                 inserts.append({"domain": domain, "body": body, "created": now, "updated": now})
