@@ -44,10 +44,10 @@ def signed_delta(storage, published, signature: dict | None, since: int) -> dict
     delta = storage.changes_since(since)
     if delta["version"] != published.version:
         raise VersionMoved(f"the list moved from version {published.version} to {delta['version']}")
-    return _delta_document(published, signature, since, delta["upserted"], delta["removed"])
+    return delta_document(published, signature, since, delta["upserted"], delta["removed"])
 
 
-def _delta_document(published, signature, since, upserted, removed) -> dict:
+def delta_document(published, signature, since, upserted, removed) -> dict:
     """A delta as served: the storage's delta, with the ``generated`` time and signature of where it leads."""
     delta = {"format": LIST_FORMAT, "from": since, "version": published.version,
              "generated": published.generated, "upserted": upserted, "removed": removed}
@@ -115,7 +115,7 @@ def _all_deltas(storage, published, entries: list[dict], oldest: int):
             touched.add(rows[position]["domain"])
             position += 1
         domains = sorted(touched)
-        yield since, _delta_document(published, published.signature, since,
+        yield since, delta_document(published, published.signature, since,
                                      [current[d] for d in domains if d in current],
                                      [d for d in domains if d not in current])
 

@@ -15,7 +15,7 @@ from flask_cors import CORS
 
 from .. import reports
 from ..errors import ApiError
-from ..publish import VersionMoved, _delta_document as delta_document, json_bytes, signed_delta
+from ..publish import VersionMoved, delta_document, json_bytes, signed_delta
 from ..published import PublishedList
 from ..storage import ChangesTooOld
 from .http import cache, domain_or_400, json_body, no_store, storage
