@@ -14,6 +14,7 @@ Caveat and nginx run back to back, and Caveat is compared with the floor run
 made right before it (the machine is shared: its load moves between runs).
 
     .venv/bin/python -m bench.server_bench [--quick] [--out DIR] [--entries N] [--duration S] [--repeats N]
+        [--connections 1,8,32] [--endpoints "lookup listed,list 304"]
 """
 
 from __future__ import annotations
@@ -123,6 +124,8 @@ def main(argv=None) -> int:
     p.add_argument("--entries", type=int, help="synthetic entries added to the curated list (default 1000; quick 50)")
     p.add_argument("--duration", type=int, help="seconds per wrk run (default 3; quick 1)")
     p.add_argument("--repeats", type=int, help="runs per figure, alternating Caveat and nginx; medians (default 3; quick 1)")
+    p.add_argument("--connections", help="comma-separated wrk connection counts (default 1,8,32; quick 2)")
+    p.add_argument("--endpoints", help="comma-separated endpoint names to measure (default: all of them)")
     args = p.parse_args(argv)
     if not shutil.which("wrk") or not shutil.which("nginx"):
         print("server_bench.py: needs wrk and nginx (Debian packages wrk, nginx)", file=sys.stderr)
@@ -130,7 +133,8 @@ def main(argv=None) -> int:
     synthetic = args.entries if args.entries is not None else (50 if args.quick else 1000)
     duration = args.duration or (1 if args.quick else 3)
     repeats = args.repeats or (1 if args.quick else 3)
-    concurrencies = [2] if args.quick else [1, 8, 32]
+    concurrencies = ([int(n) for n in args.connections.split(",")] if args.connections
+                     else [2] if args.quick else [1, 8, 32])
 
     from server.cli import gunicorn_options
     from server.settings import load_settings
@@ -140,6 +144,13 @@ def main(argv=None) -> int:
         database_url, extra = prepare_database(tmp / "caveat.db", synthetic)
         settings = gunicorn_options(load_settings({"DATABASE_URL": database_url}))
         points = endpoints(listed_host(extra))
+        if args.endpoints:
+            wanted = [name.strip() for name in args.endpoints.split(",")]
+            unknown = sorted(set(wanted) - {point["name"] for point in points})
+            if unknown:
+                p.error(f"unknown endpoint(s) {', '.join(unknown)}; "
+                        f"known: {', '.join(point['name'] for point in points)}")
+            points = [point for point in points if point["name"] in wanted]
         ports = {"caveat": free_port(), "nginx": free_port(), "floor": free_port()}
         with caveat_service(database_url, ports["caveat"], tmp / "caveat.log") as caveat:
             export_static(caveat.port, tmp / "static", points, database_url)

@@ -10,15 +10,8 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .security_headers import SecurityHeaders
 from .settings import load_settings
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 
 
 def create_app(config=None) -> Flask:
@@ -37,12 +30,7 @@ def create_app(config=None) -> Flask:
     console.init_app(app)
     cli.init_app(app)
 
-    @app.after_request
-    def _security_headers(response):
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
     hops = settings["TRUST_PROXY_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

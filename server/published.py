@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from .canonical import canonical_bytes
 from .contract import LIST_FORMAT
@@ -32,6 +34,13 @@ class PublishedList:
     index: WarningIndex
     generated: str = ""            # when this version was made (deltas carry it: server/publish.py)
     signature: dict | None = None  # server/signing.py's object for ``body``, when built with a signer
+    _entry_bytes: dict = field(default_factory=dict, repr=False, compare=False)  # domain -> JSON
+
+    @cached_property
+    def validators(self) -> frozenset:
+        """If-None-Match values that name this list exactly as a client echoes our ETags."""
+        tags = (f'"{self.etag}"', f'"{self.gzip_etag}"')
+        return frozenset(tags + tuple("W/" + tag for tag in tags))
 
     @classmethod
     def build(cls, version: int, generated: str, entries: list[dict], signer=None) -> "PublishedList":
@@ -42,6 +51,25 @@ class PublishedList:
         return cls(version, body, gzip.compress(body, compresslevel=9, mtime=0),
                    etag, etag + "-gz", WarningIndex(entries), generated,
                    signer.sign(version, body) if signer is not None else None)
+
+    def lookup_answer(self, host: str) -> bytes:
+        """``GET /lookup``'s JSON body for ``host`` (normalized): what ``jsonify`` would write,
+        with each listed entry serialized once per version rather than once per request."""
+        entry = self.index.match(host)
+        warning = b"null" if entry is None else self._entry_json(entry)
+        listed = b"false" if entry is None else b"true"
+        return b'{"host":%s,"listed":%s,"warning":%s}\n' % (_json(host), listed, warning)
+
+    def _entry_json(self, entry: dict) -> bytes:
+        cached = self._entry_bytes.get(entry["domain"])
+        if cached is None:  # a race makes the same bytes twice: harmless
+            cached = self._entry_bytes[entry["domain"]] = _json(entry)
+        return cached
+
+
+def _json(value) -> bytes:
+    # Flask's jsonify settings here: compact, ASCII-escaped, keys in their given order.
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 class PublishedCache:
@@ -54,10 +82,13 @@ class PublishedCache:
       rebuilds (a worker reads its own writes at once);
     - PostgreSQL (``notify``): a listener thread per worker process hears each
       change's NOTIFY and rebuilds in the background (server/storage_notify.py);
-    - every engine: at most once per ``check_seconds`` one read checks the
-      stored version (one cheap query); concurrent reads keep serving the held
-      list meanwhile. This bounds the staleness when NOTIFY is off, missed, or
-      the engine is SQLite, whose writers may be other processes.
+    - every engine: once the last version check is ``check_seconds`` old, a
+      read starts the next one in a background thread and is served the held
+      list meanwhile, so no request waits for the database. Only when the last
+      check is twice that old (an idle worker) does a read wait for a check.
+      A read is therefore never served a list checked more than
+      2 x ``check_seconds`` ago, even when NOTIFY is off or missed, or the
+      engine is SQLite, whose writers may be other processes.
 
     If the database fails during a check, the held list is served (logged).
     """
@@ -67,9 +98,9 @@ class PublishedCache:
         self.check_seconds = check_seconds
         self._clock = clock
         self._current: PublishedList | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held by whichever thread is checking
         self._stale = True
-        self._next_check = 0.0
+        self._checked_at = float("-inf")  # when the last check read the stored version
         self._listen = notify and storage.is_postgresql
         self._listener = None
         self._listener_pid = 0
@@ -78,35 +109,66 @@ class PublishedCache:
 
     def current(self) -> PublishedList:
         published = self._current
-        if published is not None and not self._due():
-            return published
-        # A known change (or nothing held yet) waits for the check; a routine check does not.
-        return self.refresh(wait=published is None or self._stale)
-
-    def refresh(self, *, wait: bool = True) -> PublishedList:
-        """Check the stored version and rebuild when it moved. ``wait=False``: if another
-        thread is checking, return the held list at once."""
-        if not self._lock.acquire(blocking=wait):
-            return self._current
-        try:
-            self._ensure_listener()
-            self._stale = False  # set before reading: a change during the read marks it again
-            self._next_check = self._clock() + self.check_seconds
+        if published is not None and not self._stale:
+            age = self._clock() - self._checked_at
+            if age < self.check_seconds:
+                return published
+            if age < 2 * self.check_seconds:
+                self._check_in_background()
+                return published
+        # Nothing held, a change known, or an idle worker: wait for a check.
+        with self._lock:
             published = self._current
-            try:
-                if published is None or self._storage.version() != published.version:
-                    published = PublishedList.build(*self._storage.snapshot())
-                    self._current = published
-            except Exception:
-                if published is None:
-                    raise
-                log.exception("published list: the version check failed; serving version %s", published.version)
-            return published
-        finally:
-            self._lock.release()
+            if published is not None and not self._stale and \
+                    self._clock() - self._checked_at < self.check_seconds:
+                return published  # the check this read waited for was enough
+            return self._check()
 
-    def _due(self) -> bool:
-        return self._stale or self._clock() >= self._next_check
+    def refresh(self) -> PublishedList:
+        """Check the stored version now, and rebuild when it moved."""
+        with self._lock:
+            return self._check()
+
+    def preload(self) -> None:
+        """Build the list now, without a listener: ``caveat serve`` calls this in gunicorn's
+        master, so each worker, and each worker restarted later, starts with it."""
+        with self._lock:
+            self._checked_at = self._clock()
+            self._current = PublishedList.build(*self._storage.snapshot())
+            self._stale = False
+
+    def _check_in_background(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            return  # a check is under way
+
+        def check_then_release():
+            try:
+                self._check()
+            except Exception:  # nothing was held: the next read waits for its own check
+                log.exception("published list: the version check failed")
+            finally:
+                self._lock.release()
+
+        threading.Thread(target=check_then_release, name="caveat-version-check", daemon=True).start()
+
+    def _check(self) -> PublishedList:
+        """Read the stored version; rebuild when it moved. The caller holds the lock."""
+        self._ensure_listener()
+        started = self._clock()
+        self._stale = False  # set before reading: a change during the read marks it again
+        published = self._current
+        try:
+            if published is None or self._storage.version() != published.version:
+                published = PublishedList.build(*self._storage.snapshot())
+                self._current = published
+        except Exception:
+            if published is None:
+                raise
+            log.exception("published list: the version check failed; serving version %s", published.version)
+        # A failed check counts too: a database that is down is retried once per interval,
+        # not by every read.
+        self._checked_at = started
+        return published
 
     def _changed(self, _version: int) -> None:
         self._stale = True

@@ -152,3 +152,105 @@ def test_a_delta_asked_of_a_worker_behind_the_database_leads_to_the_stored_list(
     assert snapshot[0] == changes["version"] == 2
     for app in (reader, writer):
         app.extensions["caveat.storage"].dispose()
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def reader_with_clock(database_url, check_seconds=0.5):
+    """An app whose published cache runs on a FakeClock (NOTIFY off: only checks refresh it)."""
+    from server.published import PublishedCache
+
+    app = make_app(database_url, POSTGRES_NOTIFY=False)
+    clock = FakeClock()
+    cache = PublishedCache(app.extensions["caveat.storage"], check_seconds=check_seconds, notify=False,
+                           clock=clock)
+    app.extensions["caveat.published"] = cache
+    return app, cache, clock
+
+
+def wait_for_check(cache, attempts: int = 200) -> None:
+    """Until no check holds the cache's lock (a background check has finished)."""
+    for _ in range(attempts):
+        if not cache._lock.locked():
+            return
+        time.sleep(0.02)
+    raise AssertionError("the background check never finished")
+
+
+def test_a_due_check_runs_in_the_background_while_the_read_is_served_at_once(database_url, make_entry):
+    reader, cache, clock = reader_with_clock(database_url)
+    writer = make_app(database_url, PUBLISHED_CHECK_MS=NEVER_MS, POSTGRES_NOTIFY=False)
+    storage = reader.extensions["caveat.storage"]
+    assert served_version(reader) == 0
+    version = writer.extensions["caveat.storage"].upsert_entry(make_entry("shop.example"), "alice")
+    clock.now += 0.1  # within the interval: the held list, no check
+    with StatementCounter(storage.engine) as counter:
+        assert served_version(reader) == 0
+    assert counter.count == 0
+    clock.now += 0.5  # due: this read starts a check in another thread and does not wait for it
+    with StatementCounter(storage.engine) as counter:
+        served_version(reader)
+    assert counter.count == 0
+    wait_for_check(cache)
+    assert served_version(reader) == version  # the background check rebuilt the list
+    for app in (reader, writer):
+        app.extensions["caveat.storage"].dispose()
+
+
+def test_an_idle_worker_waits_for_its_check_so_no_read_is_older_than_two_intervals(database_url, make_entry):
+    reader, cache, clock = reader_with_clock(database_url)
+    writer = make_app(database_url, PUBLISHED_CHECK_MS=NEVER_MS, POSTGRES_NOTIFY=False)
+    assert served_version(reader) == 0
+    version = writer.extensions["caveat.storage"].upsert_entry(make_entry("shop.example"), "alice")
+    clock.now += 1.0  # two intervals since the last check: this very read checks first
+    with StatementCounter(reader.extensions["caveat.storage"].engine) as counter:
+        assert served_version(reader) == version
+    assert counter.count > 0
+    for app in (reader, writer):
+        app.extensions["caveat.storage"].dispose()
+
+
+def test_a_failing_background_check_is_retried_once_per_interval(database_url, make_entry, monkeypatch, caplog):
+    reader, cache, clock = reader_with_clock(database_url)
+    storage = reader.extensions["caveat.storage"]
+    storage.upsert_entry(make_entry("shop.example"), "alice")
+    assert served_version(reader) == 1
+    calls = []
+
+    def broken():
+        calls.append(clock.now)
+        raise sa.exc.OperationalError("SELECT version", {}, Exception("database is gone"))
+
+    monkeypatch.setattr(storage, "version", broken)
+    clock.now += 0.6
+    assert served_version(reader) == 1
+    wait_for_check(cache)
+    assert len(calls) == 1 and "version check failed" in caplog.text
+    for _ in range(5):  # within the next interval: served, not checked again
+        assert served_version(reader) == 1
+    wait_for_check(cache)
+    assert len(calls) == 1
+    clock.now += 5  # long after: the read waits for a check, which fails, and is still served
+    assert served_version(reader) == 1
+    assert len(calls) == 2
+    storage.dispose()
+
+
+def test_preload_builds_the_list_that_reads_then_serve_without_a_query(database_url, make_entry):
+    reader, cache, clock = reader_with_clock(database_url)
+    storage = reader.extensions["caveat.storage"]
+    version = storage.upsert_entry(make_entry("shop.example"), "alice")
+    cache.preload()
+    with StatementCounter(storage.engine) as counter:
+        assert served_version(reader) == version
+        assert reader.test_client().get("/api/v1/lookup?domain=shop.example").get_json()["listed"] is True
+    assert counter.count == 0
+    storage.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import click
 from flask import current_app
 from flask.cli import ScriptInfo, pass_script_info, with_appcontext
@@ -67,6 +69,13 @@ class CaveatServer(BaseApplication):
 def gunicorn_options(config, storage=None, *, bind=None, workers=None, threads=None, timeout=None) -> dict:
     """gunicorn settings from flags, falling back to the app's settings (CAVEAT_* variables)."""
 
+    def pre_fork(_server, _worker):
+        # Move everything the master built (the app, the preloaded list) out of the
+        # garbage collector's view: a worker's full collection then walks only its own
+        # objects (45 ms became 0 for the app alone), and reading shared pages does not
+        # copy them. The pattern the gc module's documentation gives for fork servers.
+        gc.freeze()
+
     def post_fork(_server, _worker):
         # The app is built once in the master (preload); each worker must open
         # its own database connections, never share the master's.
@@ -90,6 +99,7 @@ def gunicorn_options(config, storage=None, *, bind=None, workers=None, threads=N
         # Bound memory growth in long-running workers.
         "max_requests": 20000,
         "max_requests_jitter": 2000,
+        "pre_fork": pre_fork,
         "post_fork": post_fork,
         # No ~/.gunicorn control socket: two servers on one machine would collide.
         "control_socket_disable": True,
@@ -114,5 +124,8 @@ def serve_command(info: ScriptInfo, bind, workers, threads, timeout):
                                timeout=timeout)
     click.echo(f"Serving list version {storage.version()} on http://{options['bind'][0]} "
                f"({options['workers']} workers x {options['threads']} threads)")
+    # Built once here: every worker, and every worker gunicorn restarts later
+    # (max_requests), starts with the list instead of building its own.
+    app.extensions["caveat.published"].preload()
     storage.engine.dispose()  # no connection of the master's may leak into workers
     CaveatServer(app, options).run()

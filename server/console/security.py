@@ -36,6 +36,13 @@ class ConsoleSessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
+    def open_session(self, app, request):
+        # The cookie's path is /admin, so no browser sends it anywhere else:
+        # the API's requests skip building a signing serializer for nothing.
+        if not request.path.startswith(app.config["SESSION_COOKIE_PATH"]):
+            return None  # Flask makes a NullSession (read-only, never saved)
+        return super().open_session(app, request)
+
 
 def secret_key(app) -> str:
     """CAVEAT_SECRET_KEY, else a key generated once into the instance folder (mode 0600)."""
