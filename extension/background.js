@@ -24,7 +24,6 @@ import {
   sync,
 } from "./background/orchestration.js";
 import { sendReport } from "./background/reports.js";
-import { injectNow } from "./background/registration.js";
 import {
   describe,
   entryFor,
@@ -52,7 +51,7 @@ const ready = indexReady
     // restored the registration or started this background, and it does not
     // replay that page's tab events: sweep the open tabs on every start
     // (not awaited: a hung tab must not hold up the popup).
-    bannersForOpenTabs().catch((err) => console.error("Caveat: banner sweep failed:", err));
+    bannersForOpenTabs(placeBanner).catch((err) => console.error("Caveat: banner sweep failed:", err));
     return true;
   })
   .catch((err) => {
@@ -101,13 +100,18 @@ const handle = createMessageHandler({
 
 api.runtime.onMessage.addListener(messageListener(handle));
 
+/** The banner into a listed tab (fallback.js); a page that cuts it off from the extension gets warning.html. */
+async function placeBanner(tabId, url, options) {
+  if ((await ensureBanner(tabId, options)) === "cut-off") await escalation.cutOff(tabId, url);
+}
+
 api.tabs.onUpdated.addListener((tabId, change, tab) => {
   if (change.url || change.status === "loading") {
     ready.then(async () => showBadge(tabId, await entryFor(tab.url)));
   }
   if (change.status === "complete") {
     ready.then(() => {
-      if (warningFor(tab.url)) return ensureBanner(tabId);
+      if (warningFor(tab.url)) return placeBanner(tabId, tab.url);
     });
   }
 });
@@ -117,7 +121,7 @@ api.tabs.onUpdated.addListener((tabId, change, tab) => {
 api.webNavigation.onCommitted.addListener(({ tabId, frameId, url }) => {
   if (frameId !== 0) return;
   indexReady.then(() => {
-    if (injectOnCommitFor(url)) return injectNow(tabId);
+    if (injectOnCommitFor(url)) return placeBanner(tabId, url, { immediately: true });
   });
 });
 

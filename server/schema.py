@@ -7,13 +7,21 @@ unchanged. Queries live in server/storage.py.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
 
+
 class StorageError(Exception):
     """Base of the errors storage raises on purpose."""
+
+
+def stored_json(value) -> str:
+    """How a JSON column's text is written (entries, change-log copies, proposals): compact,
+    and non-ASCII kept as itself, so the text is stable and LIKE searches see the words."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 metadata = sa.MetaData()

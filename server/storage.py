@@ -62,7 +62,9 @@ import sqlalchemy as sa
 
 from . import storage_notify
 from .entries import LIST_FORMAT
-from .schema import StorageError, add_missing_columns, change_log, entries, list_state, make_engine, metadata  # noqa: F401
+from .schema import (  # noqa: F401
+    StorageError, add_missing_columns, change_log, entries, list_state, make_engine, metadata, stored_json,
+)
 from .storage_console import ConsoleQueries, ProposalNotFound, UserExists  # noqa: F401
 from .storage_reports import (  # noqa: F401  (re-exported: one import place for callers)
     REPORT_KINDS,
@@ -102,7 +104,7 @@ def _rfc3339(seconds: float) -> str:
 
 def _body(entry: dict) -> str:
     """The stored JSON of an entry: canonical fields, no timestamps, stable text."""
-    return json.dumps(without_timestamps(entry), ensure_ascii=False, separators=(",", ":"))
+    return stored_json(without_timestamps(entry))
 
 
 @dataclass

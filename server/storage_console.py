@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
-from .schema import StorageError, audit, entries, proposals, rate_limits, users
+from .schema import StorageError, audit, entries, proposals, rate_limits, stored_json, users
 
 
 _DOMAINISH = re.compile(r"^[\w-]*\.[\w.-]*$")
@@ -85,7 +85,7 @@ class ConsoleQueries:
 
     def add_proposal(self, domain: str, action: str, entry: dict | None, base: str,
                      proposer: str, reason: str = "") -> dict:
-        body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) if entry is not None else None
+        body = stored_json(entry) if entry is not None else None
         with self._write() as conn, conn.begin():
             result = conn.execute(proposals.insert().values(
                 domain=domain, action=action, body=body, base=base, reason=reason or "",

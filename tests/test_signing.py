@@ -246,17 +246,45 @@ def test_a_delta_carries_the_signature_of_the_list_it_leads_to(client, storage, 
 
 def test_a_delta_read_while_the_cache_lags_is_signed_for_its_own_version(client, app, storage, make_entry,
                                                                          public_key):
-    """The cache holds version 1 while the database is at 2: the delta leads to 2, so its signature is 2's."""
+    """The cache holds version 1 while the database is at 2, even after a refresh (the list
+    moved again meanwhile): the delta leads to 2, so its signature is 2's."""
     storage.upsert_entry(make_entry("a.example"), "alice")
     cache = app.extensions["caveat.published"]
     stale = cache.current()
     storage.upsert_entry(make_entry("b.example"), "alice")
-    app.extensions["caveat.published"] = type("Stale", (), {"current": lambda self: stale, "signer": None})()
+    app.extensions["caveat.published"] = type("Stale", (), {"current": lambda self: stale,
+                                                            "refresh": lambda self: stale})()
     delta = client.get("/api/v1/changes/0").get_json()
     app.extensions["caveat.published"] = cache
     assert stale.version == 1 and delta["version"] == 2
     assert delta["signature"]["version"] == 2
     check_signature(delta["signature"], canonical_bytes(apply_delta({"entries": []}, delta)), public_key)
+
+
+def test_a_delta_read_while_the_cache_lags_catches_the_shared_list_up(database_url, make_entry, key_file,
+                                                                      public_key, monkeypatch):
+    """Another app (worker, server) wrote: the first delta asked of this one refreshes its held
+    list, and the deltas after it are answered from that list, without building one each."""
+    from server.published import PublishedList
+
+    settings = {"DATABASE_URL": database_url, "SIGNING_KEY_FILE": str(key_file), "PUBLISHED_CHECK_MS": 3_600_000}
+    reader, writer = create_app(settings), create_app(settings)
+    reader.extensions["caveat.storage"].init_schema()
+    client = reader.test_client()
+    assert client.get("/api/v1/list").headers["X-Caveat-List-Version"] == "0"
+    writer.extensions["caveat.storage"].upsert_entry(make_entry("a.example"), "alice")
+    builds = []
+    real_build = PublishedList.build
+    monkeypatch.setattr(PublishedList, "build",
+                        classmethod(lambda cls, *a, **k: builds.append(1) or real_build(*a, **k)))
+    for _ in range(3):
+        delta = client.get("/api/v1/changes/0").get_json()
+        assert delta["version"] == 1 and delta["signature"]["version"] == 1
+        check_signature(delta["signature"], canonical_bytes(apply_delta({"entries": []}, delta)), public_key)
+    assert builds == [1]  # the held list's one rebuild, for all three
+    assert client.get("/api/v1/list").headers["X-Caveat-List-Version"] == "1"
+    for app in (reader, writer):
+        app.extensions["caveat.storage"].dispose()
 
 
 # --- the path form of /changes ---------------------------------------------------

@@ -53,6 +53,14 @@ export function createEscalation(deps) {
     return host && siteKey(host) !== siteKey(hostOfUrl(pageUrl)) ? referrer : null;
   }
 
+  async function escalate(state, key, tabId, pageUrl, referrer) {
+    state.escalatedAt[key] = now();
+    state.back[tabId] = backUrl(referrer, pageUrl);
+    await save();
+    await deps.tabs.update(tabId, { url: `${deps.runtime.getURL("warning.html")}?url=${encodeURIComponent(pageUrl)}` });
+    return { escalated: true };
+  }
+
   return {
     /** The banner in `tabId`, on `pageUrl` (the sender's, never the message's), reports attacks. */
     async tampered(tabId, pageUrl, kinds, referrer) {
@@ -67,11 +75,25 @@ export function createEscalation(deps) {
         await save();
         return { escalated: false };
       }
-      state.escalatedAt[key] = now();
-      state.back[tabId] = backUrl(referrer, pageUrl);
-      await save();
-      await deps.tabs.update(tabId, { url: `${deps.runtime.getURL("warning.html")}?url=${encodeURIComponent(pageUrl)}` });
-      return { escalated: true };
+      return escalate(state, key, tabId, pageUrl, referrer);
+    },
+
+    /**
+     * The banner injected into `tabId` cannot reach the extension (fallback.js): the
+     * page left its world without the extension's APIs, so it cannot even ask for its
+     * warning. The warning goes to warning.html at once, with the same limits as a
+     * fight: never after "Continue to the store" for the tab and site, once per cooldown.
+     */
+    async cutOff(tabId, pageUrl) {
+      if (!deps.warningFor(pageUrl)) return { escalated: false };
+      const state = await load();
+      const key = keyOf(tabId, pageUrl);
+      state.tampered[key] = (state.tampered[key] ?? 0) + 1;
+      if (state.allowed[key] || now() - (state.escalatedAt[key] ?? -Infinity) < COOLDOWN_MS) {
+        await save();
+        return { escalated: false };
+      }
+      return escalate(state, key, tabId, pageUrl, null);
     },
 
     /** For warning.html in `tabId`: the entry for `url` and how often the store attacked the banner. */

@@ -3,7 +3,6 @@
 // and the banner in listed tabs that loaded without it.
 import { api } from "../lib/browser-api.js";
 import { showBadge } from "./badge.js";
-import { ensureBanner } from "./fallback.js";
 import { registerBanner } from "./registration.js";
 import { entryFor, loadState, registrationState, warningFor } from "./state.js";
 import { syncOnce } from "./sync.js";
@@ -42,10 +41,10 @@ export async function refreshBadges() {
   await Promise.all(tabs.map(async (tab) => showBadge(tab.id, await entryFor(tab.url))));
 }
 
-/** Listed tabs that loaded while the background was not running get their banner. */
-export async function bannersForOpenTabs() {
+/** Listed tabs that loaded while the background was not running get their banner (`placeBanner(tabId, url)`). */
+export async function bannersForOpenTabs(placeBanner) {
   const tabs = await api.tabs.query({});
-  await Promise.all(tabs.filter((tab) => warningFor(tab.url)).map((tab) => ensureBanner(tab.id)));
+  await Promise.all(tabs.filter((tab) => warningFor(tab.url)).map((tab) => placeBanner(tab.id, tab.url)));
 }
 
 /** After the list, the trusted sites or pause changed: registration, then badges. */

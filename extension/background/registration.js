@@ -32,19 +32,6 @@ export function injectsOnCommit(entries) {
   return patternCount(entries) > PATTERN_LIMIT;
 }
 
-/**
- * The banner into a tab's top frame as soon as its document exists (called
- * from webNavigation.onCommitted, for listed pages only). Quiet where it
- * cannot: no host access, or the tab went elsewhere.
- */
-export async function injectNow(tabId) {
-  try {
-    await api.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: BANNER_FILES, injectImmediately: true });
-  } catch {
-    // Nothing to do: the badge still warns.
-  }
-}
-
 function sameList(a = [], b = []) {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }

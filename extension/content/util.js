@@ -12,8 +12,21 @@
   if (globalThis[KEY]) return; // injected again into the same document
 
   // The WebExtension namespace: Firefox's promise-based `browser`, else
-  // Chrome's `chrome` (whose MV3 APIs also return promises).
-  const api = globalThis.browser ?? globalThis.chrome;
+  // Chrome's `chrome` (whose MV3 APIs also return promises). Chrome defines no
+  // `browser`, and there an element with id="browser" (or a frame named so)
+  // shows up as a global of that name, in the isolated world too: injected
+  // into a loaded page (background/fallback.js), the banner would take the
+  // page's element for the API. So `browser` counts only when it is the real
+  // namespace; `chrome` always is (a page's names never shadow a property the
+  // browser itself defines).
+  function realNamespace(candidate) {
+    try {
+      return typeof candidate?.runtime?.getURL === "function" ? candidate : undefined;
+    } catch {
+      return undefined; // a cross-origin frame named "browser": reading it throws
+    }
+  }
+  const api = realNamespace(globalThis.browser) ?? globalThis.chrome;
 
   /** A localized message, or its key when the message is missing. */
   const t = (key, subs) => api.i18n.getMessage(key, subs) || key;

@@ -45,7 +45,8 @@ SIMPLE_CORS_HEADERS = (("Access-Control-Allow-Origin", "*"),
 
 def _simple_cors(response: Response) -> Response:
     if request.method != "OPTIONS":
-        response.headers.extend(SIMPLE_CORS_HEADERS)
+        for name, value in SIMPLE_CORS_HEADERS:
+            response.headers.add(name, value)
     return response
 
 
@@ -137,10 +138,19 @@ def _since(text: str) -> int:
 def _delta(since: int) -> dict:
     """The delta from ``since`` to the current version, with its ``generated`` time and signature."""
     signatures = _signatures()
-    published = _published()
+    cache = current_app.extensions["caveat.published"]
+    published = cache.current()
     try:
         return signed_delta(storage(), published, signatures.signature(published), since)
-    except VersionMoved:  # the held list is behind the database: the list and its delta from one read
+    except VersionMoved:
+        pass
+    # The held list is behind the database (another worker or server wrote, and
+    # its check is not due yet): catch the shared list up, so a burst of deltas
+    # builds it once, not once per request.
+    published = cache.refresh()
+    try:
+        return signed_delta(storage(), published, signatures.signature(published), since)
+    except VersionMoved:  # it moved again meanwhile: the list and its delta from one read
         snapshot, delta = storage().snapshot_and_changes(since)
         published = PublishedList.build(*snapshot, signer=signatures.signer)
         return delta_document(published, published.signature, since, delta["upserted"], delta["removed"])

@@ -269,3 +269,43 @@ def test_the_banner_renders_only_http_links_even_from_a_tampered_list(driver, la
         assert browser.page_global("caveatPwned") is None
     finally:
         browser.close()
+
+
+# --- a page's names in the isolated world --------------------------------------------------------
+
+# Chromium defines no `browser` global; a page's element or frame of that name shows
+# up as one, in the content script's isolated world too (Firefox's real `browser` wins).
+NAMED_BROWSER = {
+    "element": "<div id='browser'>an element named browser</div>",
+    "form": "<form id='browser'><input name='runtime' id='getURL'><input name='i18n'></form>",
+    "frame": "<iframe name='browser' src='about:blank'></iframe>",
+}
+
+
+@pytest.mark.parametrize("name", NAMED_BROWSER)
+def test_a_page_global_named_browser_does_not_stop_the_injected_warning(driver, site_server, name):
+    """The registered banner runs at document_start, before any element exists; the
+    fallback (background/fallback.js: a listed tab that finished loading without its
+    banner) injects it into the loaded page, where the page's names are in scope.
+    Element and form: content/util.js takes `browser` only when it is the real API.
+    Frame: Chromium then makes the banner's world with no extension APIs at all
+    (`chrome` without `runtime` or `i18n`); the background sees that and shows
+    the warning in warning.html instead. Firefox gives the banner its APIs."""
+    path = f"/reliability/named-browser-{name}"
+    site_server.set_page(path, page_html(LISTED, "named browser", body=NAMED_BROWSER[name] + "<p>A store.</p>"))
+    assert driver.registered_scripts(), "the banner is registered before the test"
+    driver.extension_api("await api.scripting.unregisterContentScripts();")
+    try:
+        assert driver.registered_scripts() == []
+        driver.open(f"http://{LISTED}{path}")
+        if name == "frame" and driver.name == "chromium":
+            wait_until(lambda: (driver.evaluate("location.protocol") or "").endswith("-extension:"),
+                       message="warning.html")
+            wait_until(lambda: driver.attribute("main[data-caveat-tampered]", "data-caveat-domain") == LISTED,
+                       message="the warning page filled in")
+        else:
+            driver.wait_for_banner()
+            assert_visible_and_usable(driver)
+    finally:
+        driver.restart()  # the background registers the banner again at start
+    assert driver.registered_scripts()

@@ -137,3 +137,19 @@ test("the banner sends its first attacks at once when they cross the background'
   const guard = await readFile(new URL("../../extension/content/guard.js", import.meta.url), "utf8");
   assert.equal(Number(/const REPORT_AT_ONCE = (\d+);/.exec(guard)[1]), TAMPER_LIMIT + 1);
 });
+
+test("a banner cut off from the extension escalates at once, within the same limits as a fight", async () => {
+  const { esc, updates, clock } = escalation();
+  assert.deepEqual(await esc.cutOff(4, "https://bank.example/"), { escalated: false }, "an unlisted page never");
+  assert.deepEqual(await esc.cutOff(4, STORE), { escalated: true });
+  assert.deepEqual(updates, [[4, `chrome-extension://id/warning.html?url=${encodeURIComponent(STORE)}`]]);
+  assert.deepEqual(await esc.forWarningPage(4, STORE), { entry: ENTRY, tampered: 1 });
+  assert.deepEqual(await esc.leave(4), { ok: true, url: "about:blank" });
+  clock.now = 1000;
+  assert.deepEqual(await esc.cutOff(4, STORE), { escalated: false }, "within the cooldown");
+  clock.now = 10_000;
+  await esc.continueTo(4, STORE); // the shopper's choice holds: no loop back to warning.html
+  clock.now = 60_000;
+  assert.deepEqual(await esc.cutOff(4, STORE), { escalated: false });
+  assert.equal(updates.filter(([, url]) => url.includes("warning.html")).length, 1);
+});

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { runInThisContext } from "node:vm";
+import { createContext, runInContext, runInThisContext } from "node:vm";
 import { LIMITS } from "../../extension/lib/contract.js";
 
 const KEY = Symbol.for("caveat.util");
@@ -28,6 +28,21 @@ test("one frozen namespace, under a symbol a page's element ids cannot shadow", 
   assert.deepEqual(Object.keys(util).sort(), ["REPORT_COMMENT_MAX", "api", "describeError", "el", "send", "t"]);
   assert.equal(util.api, globalThis.chrome);
   assert.equal(globalThis.caveatUtil, undefined);
+});
+
+test("a page's element or frame named `browser` is not taken for the API (Chrome has no `browser`)", () => {
+  const source = readFileSync(UTIL, "utf8");
+  const chrome = { runtime: { getURL: () => "chrome-extension://x/" }, i18n: { getMessage: () => "" } };
+  const real = { runtime: { getURL: () => "moz-extension://x/" }, i18n: { getMessage: () => "" } };
+  const element = { id: "browser", tagName: "DIV" };
+  const form = { id: "browser", runtime: { name: "runtime", tagName: "INPUT" } }; // <form id=browser><input name=runtime>
+  const crossOriginFrame = new Proxy({}, { get() { throw new Error("SecurityError: cross-origin"); } });
+  const cases = [[element, chrome], [form, chrome], [crossOriginFrame, chrome], [undefined, chrome], [real, real]];
+  for (const [browser, expected] of cases) {
+    const world = createContext({ browser, chrome });
+    runInContext(source, world);
+    assert.equal(runInContext("globalThis[Symbol.for(\"caveat.util\")].api", world), expected);
+  }
 });
 
 test("run again in the same document (the fallback injection), it keeps the first namespace", () => {
