@@ -55,6 +55,7 @@ clean:
 bench: setup-test
 	node bench/matcher_bench.js
 	$(BIN)/python -m bench.server_bench
+	$(BIN)/python -m bench.request_cost
 	$(BIN)/python -m bench.transfer_bench
 	$(BIN)/python -m bench.build_bench
 	$(BIN)/python -m bench.extension_bench

@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     p = parser(__doc__.split("\n\n")[0])
     p.add_argument("--entries", type=int, help="synthetic entries added to the curated list (default 1000; quick 50)")
     p.add_argument("--duration", type=int, help="seconds per wrk run (default 3; quick 1)")
-    p.add_argument("--repeats", type=int, help="runs per figure, alternating Caveat and nginx; medians (default 3; quick 1)")
+    p.add_argument("--repeats", type=int, help="runs per figure, floor, Caveat and nginx back to back; medians (default 5; quick 1)")
     p.add_argument("--connections", help="comma-separated wrk connection counts (default 1,8,32; quick 2)")
     p.add_argument("--endpoints", help="comma-separated endpoint names to measure (default: all of them)")
     args = p.parse_args(argv)
@@ -132,7 +132,7 @@ def main(argv=None) -> int:
         return 1
     synthetic = args.entries if args.entries is not None else (50 if args.quick else 1000)
     duration = args.duration or (1 if args.quick else 3)
-    repeats = args.repeats or (1 if args.quick else 3)
+    repeats = args.repeats or (1 if args.quick else 5)
     concurrencies = ([int(n) for n in args.connections.split(",")] if args.connections
                      else [2] if args.quick else [1, 8, 32])
 

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = {
     "matcher": ["node", "bench/matcher_bench.js"],
     "server": [sys.executable, "-m", "bench.server_bench"],
+    "request_cost": [sys.executable, "-m", "bench.request_cost"],
     "transfer": [sys.executable, "-m", "bench.transfer_bench"],
     "build": [sys.executable, "-m", "bench.build_bench"],
     "extension": [sys.executable, "-m", "bench.extension_bench"],
@@ -139,3 +140,10 @@ def test_console_bench_times_each_request_of_the_entries_page(results):
     for figures in doc["requests"].values():
         positive(figures, "median_ms", "max_ms")
         assert figures["median_ms"] <= figures["max_ms"]
+
+
+def test_request_cost_times_each_public_read_against_the_floor(results):
+    doc = results["request_cost"]
+    assert [row["endpoint"] for row in doc["rows"]] == ["lookup listed", "lookup unlisted", "list 304"]
+    for row in doc["rows"]:
+        positive(row, "caveat_us", "floor_us", "floor_over_caveat")
