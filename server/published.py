@@ -131,9 +131,12 @@ class PublishedCache:
 
     def preload(self) -> None:
         """Build the list now, without a listener: ``caveat serve`` calls this in gunicorn's
-        master, so each worker, and each worker restarted later, starts with it."""
+        master, so each worker, and each worker restarted later, starts with it.
+
+        No check is recorded: a worker's first read checks the version (a worker forked
+        long after may hold an old list) and starts that worker's NOTIFY listener; the
+        list is rebuilt only if the version moved."""
         with self._lock:
-            self._checked_at = self._clock()
             self._current = PublishedList.build(*self._storage.snapshot())
             self._stale = False
 

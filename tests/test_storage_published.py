@@ -245,13 +245,32 @@ def test_a_failing_background_check_is_retried_once_per_interval(database_url, m
     storage.dispose()
 
 
-def test_preload_builds_the_list_that_reads_then_serve_without_a_query(database_url, make_entry):
+def test_preload_builds_the_list_a_workers_first_read_only_checks(database_url, make_entry):
+    # caveat serve preloads in gunicorn's master; each worker's first read checks the
+    # version (and starts its NOTIFY listener) but keeps the preloaded list.
     reader, cache, clock = reader_with_clock(database_url)
     storage = reader.extensions["caveat.storage"]
     version = storage.upsert_entry(make_entry("shop.example"), "alice")
     cache.preload()
+    preloaded = cache._current
     with StatementCounter(storage.engine) as counter:
         assert served_version(reader) == version
+    assert counter.count > 0 and cache._current is preloaded
+    with StatementCounter(storage.engine) as counter:
         assert reader.test_client().get("/api/v1/lookup?domain=shop.example").get_json()["listed"] is True
     assert counter.count == 0
     storage.dispose()
+
+
+@pytest.mark.postgresql_only
+def test_a_preloaded_worker_still_listens(database_url, make_entry):
+    reader = make_app(database_url, POSTGRES_NOTIFY=True, PUBLISHED_CHECK_MS=NEVER_MS)
+    writer = make_app(database_url, PUBLISHED_CHECK_MS=NEVER_MS, POSTGRES_NOTIFY=False)
+    cache = reader.extensions["caveat.published"]
+    cache.preload()
+    assert served_version(reader) == 0
+    assert cache._listener is not None and cache._listener.listening.wait(30), "the listener never connected"
+    version = writer.extensions["caveat.storage"].upsert_entry(make_entry("shop.example"), "alice")
+    wait_until_served(reader, version)
+    for app in (reader, writer):
+        app.extensions["caveat.storage"].dispose()
