@@ -242,3 +242,27 @@ def test_jurisdictions_are_kept_and_edited_as_json(app, storage, make_entry):
     form["jurisdictions"] = "[{not json"
     bad = post(editor, "/admin/entries/shop.example", form, token_from="/admin/entries/shop.example")
     assert bad.status_code == 400 and 'id="jurisdictions-error"' in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("typed", ["www.shop.example", "https://checkout.www.shop.example/basket?x=1",
+                                   "WWW.SHOP.EXAMPLE.", "shop.example:8443"])
+def test_a_host_or_address_typed_in_the_search_finds_the_entry_that_covers_it(app, storage, make_entry, typed):
+    maintenance.add(storage, make_entry("shop.example", name="Shop", include_subdomains=True), actor="cli:op")
+    maintenance.add(storage, make_entry("exact.example", include_subdomains=False), actor="cli:op")
+    client = logged_in(app, storage, "eddie", "editor")
+    page = client.get("/admin/entries", query_string={"q": typed}).get_data(as_text=True)
+    covering = re.search(r'<p id="covering">(.*?)</p>', page, re.S)
+    assert covering, page
+    assert 'href="/admin/entries/shop.example"' in covering.group(1) and "Shop" in covering.group(1)
+
+
+@pytest.mark.parametrize("typed", ["shop.example",  # the prefix search lists it: no second mention
+                                   "www.exact.example",  # exact.example does not cover subdomains
+                                   "other.example", "Shop Two", "not a host", "-.example"])
+def test_no_covering_entry_line_where_none_covers_or_it_is_already_listed(app, storage, make_entry, typed):
+    maintenance.add(storage, make_entry("shop.example", name="Shop", include_subdomains=True), actor="cli:op")
+    maintenance.add(storage, make_entry("exact.example", include_subdomains=False), actor="cli:op")
+    client = logged_in(app, storage, "eddie", "editor")
+    response = client.get("/admin/entries", query_string={"q": typed})
+    assert response.status_code == 200
+    assert 'id="covering"' not in response.get_data(as_text=True)

@@ -35,7 +35,10 @@ EN = {key: key for key in (
     # dashboard
     "List version", "Open reports", "Proposals waiting", "Due for review (not checked for 12 months)",
     # entries
-    "Domain or text", "With a dot (shop.example): domains that start with it; otherwise names and text.", "Status", "any", "Search",
+    "Domain or text",
+    "With a dot (shop.example): domains that start with it, and the entry that covers that host or address; "
+    "otherwise names and text.",
+    "Status", "any", "Search", "The entry that covers %(host)s:",
     "%(total)s entries; page %(page)s of %(pages)s.",
     "Matching entries %(first)s to %(last)s (more on the next page).", "Matching entries %(first)s to %(last)s.",
     "No entries match.", "Domain", "Reviewed", "Actions", "History", "Remove", "Previous", "Next",

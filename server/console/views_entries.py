@@ -7,7 +7,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from .. import maintenance
 from ..contract import STATUSES
-from ..domains import DomainError
+from ..domains import DomainError, normalize_host
 from ..entries import EntryError
 from .blueprint import PAGE_SIZE, console, review_required, storage
 from .forms import banner_text, entry_from_form, errors_by_field, field_diff, form_from_entry
@@ -30,8 +30,25 @@ def entries():
     rows, total, more = storage().page_entries(search=search, status=status or None,
                                                limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE)) if total is not None else None
+    covering = _covering(search) if page == 1 else None
+    if covering and covering["entry"]["domain"] in {row["domain"] for row in rows}:
+        covering = None  # already the first row
     return render_template("console/entries.html", rows=rows, total=total, page=page, pages=pages, more=more,
-                           q=search, status=status, statuses=STATUSES)
+                           q=search, status=status, statuses=STATUSES, covering=covering)
+
+
+def _covering(search: str) -> dict | None:
+    """The entry that covers a host or address typed into the search: a curator pastes
+    what a shopper saw (www.shop.example/basket) and finds shop.example, which a
+    prefix search of domains cannot. At most a few primary-key reads."""
+    if "." not in search or any(c.isspace() for c in search):
+        return None
+    try:
+        host = normalize_host(search)
+    except DomainError:
+        return None
+    entry = maintenance.covering_entry(storage(), host)
+    return {"host": host, "entry": entry} if entry is not None else None
 
 
 def _get_or_404(domain: str) -> dict:
