@@ -8,6 +8,8 @@ unchanged. Queries live in server/storage.py.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -167,6 +169,27 @@ def add_missing_columns(engine: sa.Engine) -> list[str]:
     return added
 
 
+def _switch_to_wal(cursor, busy_timeout_ms: int) -> None:
+    """PRAGMA journal_mode=WAL, retried while another connection holds the lock it needs.
+
+    Two servers opening one new database at once both switch it, and SQLite
+    answers one of them "database is locked" at once, without waiting on the
+    busy timeout (tests/test_storage.py, init twice at once: 2 of 200 runs
+    failed before the retry).
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 def make_engine(url: str, busy_timeout_ms: int) -> sa.Engine:
     if not url.startswith("sqlite"):
         return sa.create_engine(url, pool_pre_ping=True)
@@ -183,8 +206,8 @@ def make_engine(url: str, busy_timeout_ms: int) -> sa.Engine:
         # of failing on a read-to-write lock upgrade under concurrency.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        _switch_to_wal(cursor, busy_timeout_ms)
         cursor.execute("PRAGMA foreign_keys=ON")
         # FULL: a change acknowledged with a 2xx survives a power cut, not only
         # a killed process. Writes are rare (maintainers), reads never fsync.
