@@ -108,21 +108,23 @@ class PublishedCache:
         storage.on_dispose(self.close)
 
     def current(self) -> PublishedList:
-        published = self._current
-        if published is not None and not self._stale:
-            age = self._clock() - self._checked_at
-            if age < self.check_seconds:
-                return published
-            if age < 2 * self.check_seconds:
-                self._check_in_background()
-                return published
+        age = self._age()
+        if age < self.check_seconds:
+            return self._current
+        if age < 2 * self.check_seconds:
+            self._check_in_background()
+            return self._current
         # Nothing held, a change known, or an idle worker: wait for a check.
         with self._lock:
-            published = self._current
-            if published is not None and not self._stale and \
-                    self._clock() - self._checked_at < self.check_seconds:
-                return published  # the check this read waited for was enough
+            if self._age() < self.check_seconds:
+                return self._current  # the check this read waited for was enough
             return self._check()
+
+    def _age(self) -> float:
+        """Seconds since the held list was last checked; infinite when none is held or a change is known."""
+        if self._current is None or self._stale:
+            return float("inf")
+        return self._clock() - self._checked_at
 
     def refresh(self) -> PublishedList:
         """Check the stored version now, and rebuild when it moved."""

@@ -57,8 +57,12 @@ OPENAPI_PATH = Path(__file__).parent.parent / "openapi.json"
 _VERSION_PARAM = re.compile(r"^[0-9]{1,15}$")
 
 
+def _cache():
+    return current_app.extensions["caveat.published"]
+
+
 def _published():
-    return current_app.extensions["caveat.published"].current()
+    return _cache().current()
 
 
 def _signatures():
@@ -138,7 +142,7 @@ def _since(text: str) -> int:
 def _delta(since: int) -> dict:
     """The delta from ``since`` to the current version, with its ``generated`` time and signature."""
     signatures = _signatures()
-    cache = current_app.extensions["caveat.published"]
+    cache = _cache()
     published = cache.current()
     try:
         return signed_delta(storage(), published, signatures.signature(published), since)
